@@ -1,0 +1,48 @@
+/**
+ * `deno task bench [--filter text]`: runs every `bench/*_bench.ts`, prints minima's time, the
+ * reference's time measured in the same run and their ratio, and writes `out/bench.json`.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { dirname, fromFileUrl, join } from "./_paths.ts";
+import type { Benchmark, BenchRow } from "./_harness.ts";
+
+const { values } = parseArgs({ args: Deno.args, options: { filter: { type: "string" } } });
+const here = dirname(fromFileUrl(import.meta.url));
+const files = [...Deno.readDirSync(here)].map((e) => e.name).filter((n) => n.endsWith("_bench.ts"))
+  .sort();
+const rows: BenchRow[] = [];
+const failures: string[] = [];
+for (const file of files) {
+  const { benchmarks } = await import(join(here, file)) as { benchmarks: Benchmark[] };
+  for (const b of benchmarks) {
+    if (values.filter && !`${b.group} ${b.name}`.includes(values.filter)) continue;
+    console.log(`# ${b.group}: ${b.name}`);
+    try {
+      for (const row of await b.run()) {
+        rows.push(row);
+        console.log(
+          `  ${row.name} [${row.backend}]  minima ${fmt(row.minima_ms)} ms  ${row.reference} ${
+            fmt(row.reference_ms)
+          } ms  ratio ${row.ratio.toFixed(2)}${row.notes ? `  (${row.notes})` : ""}`,
+        );
+      }
+    } catch (error) {
+      failures.push(`${b.name}: ${(error as Error).message}`);
+      console.error(`  failed: ${(error as Error).message}`);
+    }
+  }
+}
+const outDir = join(dirname(here), "out");
+await Deno.mkdir(outDir, { recursive: true });
+await Deno.writeTextFile(
+  join(outDir, "bench.json"),
+  JSON.stringify({ date: new Date().toISOString(), rows, failures }, null, 2) + "\n",
+);
+console.log(`\n${rows.length} rows written to out/bench.json; ${failures.length} failed`);
+if (failures.length > 0) Deno.exit(1);
+
+function fmt(ms: number): string {
+  return ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms.toPrecision(3);
+}

@@ -1,0 +1,8 @@
+/**
+ * Choosing and reporting the TensorFlow.js backend, and the `tf` namespace everyone else uses.
+ *
+ * @module
+ */
+export * from "./use_backend.ts";
+export * from "./memory.ts";
+export { tf } from "./tf.ts";

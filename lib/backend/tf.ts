@@ -1,0 +1,13 @@
+/**
+ * The TensorFlow.js namespace as minima uses it: every backend registered and one chosen
+ * (`MINIMA_BACKEND`, else `auto`) before the first tensor exists. Library code imports `tf` from
+ * here and nowhere else.
+ *
+ * @module
+ */
+import { tf } from "./_tfjs.ts";
+import { useBackend } from "./use_backend.ts";
+
+await useBackend("auto", { quiet: true });
+
+export { tf };

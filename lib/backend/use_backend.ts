@@ -1,0 +1,251 @@
+import { tf } from "./_tfjs.ts";
+
+/** A TensorFlow.js backend minima can run on. */
+export type BackendName = "webgpu" | "wasm" | "cpu";
+
+/** What `useBackend` accepts: a backend, or `"auto"` for the best one available. */
+export type BackendRequest = BackendName | "auto";
+
+/** The backends in the order `auto` prefers them. */
+export const BACKEND_NAMES: readonly BackendName[] = ["webgpu", "wasm", "cpu"];
+
+/** The GPU adapter WebGPU would run on. */
+export interface AdapterInfo {
+  /** The driver's description, e.g. `"llvmpipe (LLVM 15.0.6, 256 bits)"`. */
+  description: string;
+  vendor: string;
+  architecture: string;
+  /** True for a software rasteriser (llvmpipe, SwiftShader, lavapipe, WARP): correct, not fast. */
+  isFallback: boolean;
+}
+
+/** Options for {@linkcode useBackend}. */
+export interface UseBackendOptions {
+  /**
+   * Print nothing. Otherwise the one-line summary goes to the console.
+   * @default {false}
+   */
+  quiet?: boolean;
+}
+
+/** Which backend runs minima's tensors, and why the others were not chosen. */
+export interface BackendReport {
+  /** The backend now in use. */
+  name: BackendName;
+  /** What was asked for. */
+  requested: BackendRequest;
+  /** Where the request came from. */
+  source: "argument" | "MINIMA_BACKEND";
+  /** The WebGPU adapter, when one was found (whether or not WebGPU was chosen). */
+  adapter?: AdapterInfo;
+  /** WASM features, when the WASM backend is in use. */
+  wasm?: { simd: boolean; threads: boolean };
+  /** Each backend passed over, with the reason. */
+  skipped: { name: BackendName; reason: string }[];
+  /** One line for people: backend, adapter and the reasons in brief. */
+  summary: string;
+}
+
+let current: BackendReport | undefined;
+
+/**
+ * Picks the TensorFlow.js backend and reports the choice.
+ *
+ * `auto` prefers WebGPU on a real (non-fallback) adapter, then WASM (SIMD), then CPU. The
+ * environment variable `MINIMA_BACKEND` replaces `auto` (not an explicit name), so a whole run
+ * can be moved to one backend. An explicit name that cannot start is an error, never a silent
+ * fallback: `tf.setBackend` returns false and keeps the old backend, which is checked here.
+ *
+ * @example Run on the CPU backend
+ * ```ts
+ * import { useBackend } from "minima";
+ * import assert from "node:assert/strict";
+ *
+ * const report = await useBackend("cpu", { quiet: true });
+ * assert.equal(report.name, "cpu");
+ * ```
+ *
+ * @param request The backend, or `"auto"`.
+ * @param options Printing.
+ * @returns The report: name, adapter, and why the others were skipped.
+ */
+export async function useBackend(
+  request: BackendRequest = "auto",
+  options: UseBackendOptions = {},
+): Promise<BackendReport> {
+  checkRequest(request, "request");
+  let source: BackendReport["source"] = "argument";
+  const fromEnv = envBackend();
+  if (request === "auto" && fromEnv !== undefined) {
+    checkRequest(fromEnv, "MINIMA_BACKEND");
+    request = fromEnv;
+    source = "MINIMA_BACKEND";
+  }
+  const adapter = await probeAdapter();
+  const skipped: BackendReport["skipped"] = [];
+  let chosen: BackendName | undefined;
+  if (request === "auto") {
+    for (const name of BACKEND_NAMES) {
+      const reason = name === "webgpu" ? webgpuObjection(adapter) : undefined;
+      if (reason !== undefined) {
+        skipped.push({ name, reason });
+        continue;
+      }
+      const failure = await activate(name);
+      if (failure === undefined) {
+        chosen = name;
+        break;
+      }
+      skipped.push({ name, reason: failure });
+    }
+    if (chosen === undefined) {
+      throw new Error(
+        `Cannot pick a backend: none of ${BACKEND_NAMES.join(", ")} started (${
+          skipped.map((s) => `${s.name}: ${s.reason}`).join("; ")
+        })`,
+      );
+    }
+  } else {
+    if (request === "webgpu" && adapter.info === undefined) {
+      throw new Error(`Cannot use backend "webgpu": ${adapter.reason}; use "wasm" or "cpu"`);
+    }
+    const failure = await activate(request);
+    if (failure !== undefined) {
+      throw new Error(`Cannot use backend "${request}": ${failure}; use "auto" or another name`);
+    }
+    chosen = request;
+    for (const name of BACKEND_NAMES) {
+      if (name !== chosen) skipped.push({ name, reason: "not requested" });
+    }
+  }
+  const wasm = chosen === "wasm"
+    ? {
+      simd: Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")),
+      threads: Boolean(await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")),
+    }
+    : undefined;
+  const report: BackendReport = {
+    name: chosen,
+    requested: request,
+    source,
+    ...(adapter.info ? { adapter: adapter.info } : {}),
+    ...(wasm ? { wasm } : {}),
+    skipped,
+    summary: "",
+  };
+  report.summary = summarize(report);
+  current = report;
+  if (!options.quiet) console.log(report.summary);
+  return report;
+}
+
+/**
+ * The report of the backend in use (the last {@linkcode useBackend} call, or the automatic
+ * choice made when the library loaded).
+ *
+ * @example
+ * ```ts
+ * import { currentBackend } from "minima";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(["webgpu", "wasm", "cpu"].includes(currentBackend().name));
+ * ```
+ *
+ * @returns The current backend report.
+ */
+export function currentBackend(): BackendReport {
+  if (current === undefined) {
+    throw new Error("Cannot report the backend: none was chosen yet; call useBackend() first");
+  }
+  return current;
+}
+
+function checkRequest(value: unknown, what: string): asserts value is BackendRequest {
+  if (value !== "auto" && !BACKEND_NAMES.includes(value as BackendName)) {
+    throw new TypeError(
+      `Cannot use backend: ${what} must be one of "auto", ${
+        BACKEND_NAMES.map((n) => `"${n}"`).join(", ")
+      }, current value is ${JSON.stringify(value)}`,
+    );
+  }
+}
+
+function envBackend(): string | undefined {
+  try {
+    const value = Deno.env.get("MINIMA_BACKEND")?.trim();
+    return value ? value : undefined;
+  } catch {
+    return undefined; // no --allow-env: the environment cannot override
+  }
+}
+
+interface AdapterProbe {
+  info?: AdapterInfo;
+  reason: string;
+}
+
+let adapterProbe: Promise<AdapterProbe> | undefined;
+
+function probeAdapter(): Promise<AdapterProbe> {
+  adapterProbe ??= (async () => {
+    const gpu = (globalThis.navigator as { gpu?: GPU } | undefined)?.gpu;
+    if (!gpu) return { reason: "this runtime has no navigator.gpu" };
+    let adapter: GPUAdapter | null;
+    try {
+      adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
+    } catch (error) {
+      return { reason: `requestAdapter failed (${(error as Error).message})` };
+    }
+    if (!adapter) return { reason: "no WebGPU adapter was found" };
+    const raw = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+    const description = raw.description || raw.device || "unknown adapter";
+    const isFallback = Boolean(raw.isFallbackAdapter) ||
+      /llvmpipe|lavapipe|swiftshader|software|warp/i.test(description);
+    return {
+      info: { description, vendor: raw.vendor, architecture: raw.architecture, isFallback },
+      reason: "",
+    };
+  })();
+  return adapterProbe;
+}
+
+function webgpuObjection(adapter: AdapterProbe): string | undefined {
+  if (!adapter.info) return adapter.reason;
+  if (adapter.info.isFallback) {
+    return `the adapter "${adapter.info.description}" is a software fallback (correct but slow)`;
+  }
+  return undefined;
+}
+
+async function activate(name: BackendName): Promise<string | undefined> {
+  if (tf.getBackend() === name) return undefined;
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend(name);
+    await tf.ready();
+  } catch (error) {
+    return `it failed to initialise (${(error as Error).message})`;
+  }
+  if (!ok || tf.getBackend() !== name) return "it failed to initialise";
+  return undefined;
+}
+
+function summarize(report: BackendReport): string {
+  const parts = [`backend ${report.name}`];
+  if (report.name === "webgpu" && report.adapter) {
+    parts.push(
+      `on ${report.adapter.description}${report.adapter.isFallback ? " (software fallback)" : ""}`,
+    );
+  }
+  if (report.wasm) {
+    parts.push(
+      `(SIMD ${report.wasm.simd ? "on" : "off"}, threads ${report.wasm.threads ? "on" : "off"})`,
+    );
+  }
+  if (report.source === "MINIMA_BACKEND") parts.push("from MINIMA_BACKEND");
+  const why = report.skipped.filter((s) => s.reason !== "not requested");
+  if (why.length > 0) {
+    parts.push(`; skipped ${why.map((s) => `${s.name}: ${s.reason}`).join("; ")}`);
+  }
+  return parts.join(" ");
+}

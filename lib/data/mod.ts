@@ -1,0 +1,6 @@
+/**
+ * (filled in by its issue)
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,49 @@
+"""Executes one notebook through the real Jupyter client (nbclient) and writes the result.
+
+Usage: python3 execute_notebook.py IN.ipynb OUT.ipynb [--kernel minima] [--timeout 900]
+
+The executed notebook is written even when a cell fails (with the outputs up to the failure);
+the exit status is 0 when every cell ran, 1 when a cell raised, 2 for bad arguments.
+minima's checks (claims, plots, lost outputs) are made afterwards on the written notebook.
+"""
+import argparse
+import os
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("notebook")
+    parser.add_argument("output")
+    parser.add_argument("--kernel", default="minima")
+    parser.add_argument("--timeout", type=int, default=900, help="seconds per cell")
+    args = parser.parse_args()
+
+    nb = nbformat.read(args.notebook, as_version=4)
+    client = NotebookClient(
+        nb,
+        kernel_name=args.kernel,
+        timeout=args.timeout,
+        startup_timeout=120,
+        resources={"metadata": {"path": os.path.dirname(os.path.abspath(args.notebook))}},
+    )
+    status = 0
+    started = time.time()
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
+        status = 1
+        first = str(error).strip().splitlines()
+        print(f"cell failed: {first[-1] if first else type(error).__name__}", file=sys.stderr)
+    nb.metadata.setdefault("minima", {})["execution_seconds"] = round(time.time() - started, 2)
+    nbformat.write(nb, args.output)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
