@@ -1,6 +1,7 @@
 /**
- * (filled in by its issue)
+ * Float64 matrix-free linear algebra: operators, power iteration, Lanczos, trace and spectral
+ * density estimators. Plain TypeScript, no tensors.
  *
  * @module
  */
-export {};
+export * from "./linear_operator.ts";
