@@ -1,0 +1,24 @@
+import assert from "node:assert/strict";
+import { table } from "./table.ts";
+import { recordDisplays } from "./_recorder_test_util.ts";
+
+Deno.test("table aligns numbers, rounds to the digits asked, and escapes HTML", async () => {
+  const calls = await recordDisplays(() =>
+    table([{ name: "<a>", value: 3.14159265 }, { name: "b", value: 1e-7 }], {
+      digits: 3,
+      title: "T",
+    })
+  );
+  const b = calls[0].bundle;
+  assert.equal(b["text/plain"], "T\nname    value\n────  ───────\n<a>      3.14\nb     1.00e-7");
+  assert.match(b["text/html"] as string, /<td style="text-align:left">&lt;a&gt;<\/td>/);
+  assert.match(b["text/html"] as string, /<caption>T<\/caption>/);
+});
+
+Deno.test("table rejects rows that are not records and bad digits", async () => {
+  await assert.rejects(() => table([1] as never), /rows must be an array of flat records/);
+  await assert.rejects(
+    () => table([], { digits: 0 }),
+    /digits must be an integer in \[1, 17\], current value is 0/,
+  );
+});

@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import { lineChart } from "./line_chart.ts";
+import { scatter } from "./scatter.ts";
+import { heatmap } from "./heatmap.ts";
+import { histogram } from "./histogram.ts";
+import { contourSegments } from "./contours.ts";
+import { VEGA_LITE_SCHEMA } from "./spec.ts";
+
+type Layer = {
+  mark: { type: string };
+  transform?: unknown[];
+  data: { values: Record<string, unknown>[] };
+  encoding: Record<string, Record<string, unknown>>;
+};
+
+Deno.test("lineChart folds several y fields into series and filters non-positive values on log axes", () => {
+  const rows = [{ t: 0, a: 1, b: 0 }, { t: 1, a: 2, b: 3 }];
+  const spec = lineChart(rows, { x: "t", y: ["a", "b"], logY: true });
+  assert.equal(spec.$schema, VEGA_LITE_SCHEMA);
+  const line = (spec.layer as Layer[])[0];
+  assert.deepEqual(line.transform, [{ fold: ["a", "b"], as: ["series", "value"] }, {
+    filter: 'datum["value"] > 0',
+  }]);
+  assert.deepEqual(line.encoding.y.scale, { type: "log" });
+  assert.equal(line.encoding.color.field, "series");
+});
+
+Deno.test("chart data turn NaN and Infinity into null, which JSON can carry", () => {
+  const spec = lineChart([{ t: 0, loss: NaN }, { t: 1, loss: Infinity }, { t: 2, loss: 1 }], {
+    x: "t",
+    y: "loss",
+  });
+  const values = (spec.layer as Layer[])[0].data.values;
+  assert.deepEqual(values.map((v) => v.loss), [null, null, 1]);
+  assert.doesNotMatch(JSON.stringify(spec), /NaN|Infinity/);
+});
+
+Deno.test("reference rules become a rule layer and a label layer", () => {
+  const spec = lineChart([{ t: 0, s: 1 }], {
+    x: "t",
+    y: "s",
+    rules: [10, { value: 20, label: "2/η" }],
+  });
+  const [, rule, label] = spec.layer as Layer[];
+  assert.equal(rule.mark.type, "rule");
+  assert.deepEqual(label.data.values, [{ rule_value: 10, rule_label: "10" }, {
+    rule_value: 20,
+    rule_label: "2/η",
+  }]);
+  assert.throws(
+    () => lineChart([], { x: "t", y: "s", rules: NaN }),
+    /value must be a finite number, current value is NaN/,
+  );
+});
+
+Deno.test("scatter picks nominal colours for booleans and a gradient for numbers", () => {
+  const rows = [{ a: 1, s: 2, diverged: true, lr: 0.1 }];
+  const byBool = (scatter(rows, { x: "a", y: "s", color: "diverged" }).layer as Layer[])[0];
+  const byNum = (scatter(rows, { x: "a", y: "s", color: "lr" }).layer as Layer[])[0];
+  assert.equal(byBool.encoding.color.type, "nominal");
+  assert.equal(byNum.encoding.color.type, "quantitative");
+});
+
+Deno.test("heatmap cells tile the grid edge to edge and contours follow the levels", () => {
+  const rows: { u: number; v: number; z: number }[] = [];
+  for (const u of [0, 1, 2]) for (const v of [0, 2]) rows.push({ u, v, z: u + v });
+  const spec = heatmap(rows, { x: "u", y: "v", z: "z", contours: [1.5] });
+  const [cells, lines] = spec.layer as Layer[];
+  const first = cells.data.values[0];
+  assert.deepEqual([first.x0, first.x1, first.y0, first.y1], [-0.5, 0.5, -1, 1]);
+  // z = u + v = 1.5 crosses the cell [0,1]×[0,2] along its diagonal from (1.5, 0) ... (0, 1.5).
+  for (const s of lines.data.values as { x: number; y: number; x2: number; y2: number }[]) {
+    assert.ok(Math.abs(s.x + s.y - 1.5) < 1e-12 && Math.abs(s.x2 + s.y2 - 1.5) < 1e-12);
+  }
+  assert.throws(
+    () => heatmap(rows, { x: "u", y: "v", z: "z", contours: -1 }),
+    /contours must be a non-negative integer/,
+  );
+});
+
+Deno.test("contourSegments resolves a saddle by the cell mean", () => {
+  // z = x·y on [-1, 1]²: the level 0.1 contour avoids the centre (mean 0 < 0.1).
+  const segs = contourSegments({ xs: [-1, 1], ys: [-1, 1], z: [[1, -1], [-1, 1]] }, [0.1]);
+  assert.equal(segs.length, 2);
+  for (const s of segs) {
+    assert.ok(Math.sign(s.x) === Math.sign(s.y2) || Math.sign(s.x2) === Math.sign(s.y));
+  }
+});
+
+Deno.test("histogram normalizes each group to a density when asked", () => {
+  const spec = histogram([{ x: 1, g: "a" }], { field: "x", color: "g", density: true, bins: 5 });
+  const transforms = JSON.stringify(spec.transform);
+  assert.match(transforms, /"maxbins":5/);
+  assert.match(transforms, /group_total/);
+  assert.throws(
+    () => histogram([], { field: "x", bins: 0 }),
+    /bins must be a positive integer, current value is 0/,
+  );
+});
+
+Deno.test("builders name the missing field and the fields that exist", () => {
+  assert.throws(
+    () => lineChart([{ step: 1, loss: 2 }], { x: "step", y: "sharpness" }),
+    new TypeError(
+      'Cannot build the line chart: no record has the field "sharpness"; the first record has step, loss',
+    ),
+  );
+  assert.throws(
+    () => scatter("rows" as never, { x: "a", y: "b" }),
+    /data must be an array of flat records, current value is "rows"/,
+  );
+  assert.throws(
+    () => lineChart([], { x: "t" } as never),
+    /options.x must be a field name and options.y/,
+  );
+});
