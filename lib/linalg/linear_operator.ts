@@ -37,7 +37,9 @@ export function denseOperator(matrix: ArrayLike<number>, dim: number): LinearOpe
   }
   if (matrix.length !== dim * dim) {
     throw new TypeError(
-      `Cannot wrap the matrix: it must have dim² = ${dim * dim} entries, current length is ${matrix.length}`,
+      `Cannot wrap the matrix: it must have dim² = ${
+        dim * dim
+      } entries, current length is ${matrix.length}`,
     );
   }
   const a = Float64Array.from(matrix);

@@ -5,3 +5,9 @@
  * @module
  */
 export * from "./linear_operator.ts";
+export * from "./tridiagonal_eigen.ts";
+export * from "./power_iteration.ts";
+export * from "./lanczos.ts";
+export * from "./hutchinson_trace.ts";
+export * from "./hutch_plus_plus_trace.ts";
+export * from "./stochastic_lanczos_quadrature.ts";
