@@ -139,11 +139,20 @@ export class Rng {
    * @returns The same array.
    */
   fillNormal<T extends Float32Array | Float64Array>(out: T): T {
-    if (out instanceof Float32Array) {
-      for (let i = 0; i < out.length; i++) out[i] = this.normal();
+    // The stream is exactly that of repeated normal() calls; the generator state lives in local
+    // variables of one monomorphic Float64Array kernel (about 2× faster), Float32Array in chunks.
+    const state = Int32Array.of(this.#s0, this.#s1, this.#s2, this.#s3);
+    if (out instanceof Float64Array) {
+      fillNormalKernel(state, out, 0, out.length);
     } else {
-      for (let i = 0; i < out.length; i++) out[i] = this.normal();
+      const chunk = new Float64Array(Math.min(out.length, 4096));
+      for (let start = 0; start < out.length; start += chunk.length) {
+        const n = Math.min(chunk.length, out.length - start);
+        fillNormalKernel(state, chunk, 0, n);
+        for (let i = 0; i < n; i++) out[start + i] = chunk[i];
+      }
     }
+    [this.#s0, this.#s1, this.#s2, this.#s3] = state;
     return out;
   }
 
@@ -210,6 +219,68 @@ export class Rng {
     [this.#s0, this.#s1, this.#s2, this.#s3] = w.map((v) => v | 0) as RngState["words"];
   }
 }
+
+/**
+ * Standard normals into out[from..to), the same draws as {@linkcode Rng.normal} from the state
+ * (updated in place): xoshiro128** steps inlined, the ziggurat's wedge and tail tests included.
+ */
+function fillNormalKernel(state: Int32Array, out: Float64Array, from: number, to: number): void {
+  let s0 = state[0], s1 = state[1], s2 = state[2], s3 = state[3];
+  let t = 0, m = 0;
+  let i = from;
+  while (i < to) {
+    // u = 2·uniform() − 1 from two outputs (the top 27 and 26 bits), then the layer from a third.
+    t = s1 << 9, m = Math.imul(s1, 5);
+    const a = Math.imul((m << 7) | (m >>> 25), 9) >>> 5;
+    s2 ^= s0, s3 ^= s1, s1 ^= s2, s0 ^= s3, s2 ^= t, s3 = (s3 << 11) | (s3 >>> 21);
+    t = s1 << 9, m = Math.imul(s1, 5);
+    const b = Math.imul((m << 7) | (m >>> 25), 9) >>> 6;
+    s2 ^= s0, s3 ^= s1, s1 ^= s2, s0 ^= s3, s2 ^= t, s3 = (s3 << 11) | (s3 >>> 21);
+    t = s1 << 9, m = Math.imul(s1, 5);
+    const k = Math.imul((m << 7) | (m >>> 25), 9) & 127;
+    s2 ^= s0, s3 ^= s1, s1 ^= s2, s0 ^= s3, s2 ^= t, s3 = (s3 << 11) | (s3 >>> 21);
+    // Multiplying by 2^-53 is exact, so this equals (a·2^26 + b)/2^53 bit for bit.
+    const u = 2 * ((a * 67108864 + b) * INV_2_53) - 1;
+    if (Math.abs(u) < zigguratRatio[k]) {
+      out[i++] = u * zigguratX[k];
+      continue;
+    }
+    if (k === 0) {
+      let x: number, y: number;
+      do {
+        t = s1 << 9, m = Math.imul(s1, 5);
+        let c = Math.imul((m << 7) | (m >>> 25), 9) >>> 5;
+        s2 ^= s0, s3 ^= s1, s1 ^= s2, s0 ^= s3, s2 ^= t, s3 = (s3 << 11) | (s3 >>> 21);
+        t = s1 << 9, m = Math.imul(s1, 5);
+        let d = Math.imul((m << 7) | (m >>> 25), 9) >>> 6;
+        s2 ^= s0, s3 ^= s1, s1 ^= s2, s0 ^= s3, s2 ^= t, s3 = (s3 << 11) | (s3 >>> 21);
+        x = Math.log(1 - (c * 67108864 + d) * INV_2_53) / ZIGGURAT_R;
+        t = s1 << 9, m = Math.imul(s1, 5);
+        c = Math.imul((m << 7) | (m >>> 25), 9) >>> 5;
+        s2 ^= s0, s3 ^= s1, s1 ^= s2, s0 ^= s3, s2 ^= t, s3 = (s3 << 11) | (s3 >>> 21);
+        t = s1 << 9, m = Math.imul(s1, 5);
+        d = Math.imul((m << 7) | (m >>> 25), 9) >>> 6;
+        s2 ^= s0, s3 ^= s1, s1 ^= s2, s0 ^= s3, s2 ^= t, s3 = (s3 << 11) | (s3 >>> 21);
+        y = Math.log(1 - (c * 67108864 + d) * INV_2_53);
+      } while (-2 * y < x * x);
+      out[i++] = u > 0 ? ZIGGURAT_R - x : x - ZIGGURAT_R;
+      continue;
+    }
+    const xu = u * zigguratX[k];
+    const f0 = Math.exp(-0.5 * (zigguratX[k] * zigguratX[k] - xu * xu));
+    const f1 = Math.exp(-0.5 * (zigguratX[k + 1] * zigguratX[k + 1] - xu * xu));
+    t = s1 << 9, m = Math.imul(s1, 5);
+    const c = Math.imul((m << 7) | (m >>> 25), 9) >>> 5;
+    s2 ^= s0, s3 ^= s1, s1 ^= s2, s0 ^= s3, s2 ^= t, s3 = (s3 << 11) | (s3 >>> 21);
+    t = s1 << 9, m = Math.imul(s1, 5);
+    const d = Math.imul((m << 7) | (m >>> 25), 9) >>> 6;
+    s2 ^= s0, s3 ^= s1, s1 ^= s2, s0 ^= s3, s2 ^= t, s3 = (s3 << 11) | (s3 >>> 21);
+    if (f1 + (c * 67108864 + d) * INV_2_53 * (f0 - f1) < 1) out[i++] = xu;
+  }
+  state[0] = s0, state[1] = s1, state[2] = s2, state[3] = s3;
+}
+
+const INV_2_53 = 1 / 9007199254740992;
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
