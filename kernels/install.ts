@@ -29,6 +29,11 @@ export interface InstallKernelOptions {
    * @default {Deno.execPath()}
    */
   deno?: string;
+  /**
+   * The jupyter command asked for the data directory when `dataDir` is not given.
+   * @default {"jupyter"}
+   */
+  jupyter?: string;
 }
 
 /** Where the kernel went and what it runs. */
@@ -97,7 +102,7 @@ export async function installKernel(
       }`,
     );
   }
-  const dataDir = options.dataDir ?? await jupyterDataDir();
+  const dataDir = options.dataDir ?? await jupyterDataDir(options.jupyter);
   const kernels = join(dataDir, "kernels");
   const target = join(kernels, name);
   await Deno.mkdir(kernels, { recursive: true });
@@ -123,12 +128,13 @@ export async function installKernel(
 /**
  * Asks Jupyter for its data directory.
  *
+ * @param jupyter The jupyter command.
  * @returns The directory (`jupyter --data-dir`).
  */
-export async function jupyterDataDir(): Promise<string> {
+export async function jupyterDataDir(jupyter = "jupyter"): Promise<string> {
   let output: Deno.CommandOutput;
   try {
-    output = await new Deno.Command("jupyter", { args: ["--data-dir"], stderr: "piped" })
+    output = await new Deno.Command(jupyter, { args: ["--data-dir"], stderr: "piped" })
       .output();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {

@@ -1,5 +1,5 @@
 /**
- * `deno task test`: the whole test suite. Installs what is missing (Jupyter, Chromium: see
+ * `deno task test` runs this: the whole test suite. Installs what is missing (Jupyter, Chromium: see
  * `_setup.ts`), registers the minima kernel in a private Jupyter path so the run does not depend
  * on (or change) the user's kernels, then runs `deno test` over the unit tests beside the code,
  * the doc examples, and `tests/` (notebooks through the real Jupyter client, kernel conformance,

@@ -1,0 +1,62 @@
+/**
+ * The minima kernel from outside the project: a notebook in a folder with no deno.json above it
+ * still imports minima, and its file I/O happens in the notebook's folder. The same library code
+ * also runs as a plain `deno run` script, where display degrades to text.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runNotebook } from "../tools/run_notebook.ts";
+import { notebookFromScript } from "../tools/notebook.ts";
+import { kernelEnv } from "./_jupyter.ts";
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+
+Deno.test("a notebook outside the project imports minima and writes files beside itself", async () => {
+  const env = await kernelEnv();
+  const dir = await Deno.makeTempDir({ prefix: "minima-outside-" });
+  const script = [
+    "// %%",
+    'import { claim, lineChart, show } from "minima";',
+    'await Deno.writeTextFile("written-here.txt", Deno.cwd());',
+    "// %%",
+    'await show(lineChart([{ t: 0, v: 1 }, { t: 1, v: 2 }], { x: "t", y: "v" }));',
+    "// %%",
+    'await claim("the kernel works from anywhere", true, true);',
+  ].join("\n");
+  const path = join(dir, "outside.ipynb");
+  await Deno.writeTextFile(path, JSON.stringify(notebookFromScript(script)));
+  const run = await runNotebook(path, { outDir: dir, env, cellTimeout: 120 });
+  assert.deepEqual(run.problems, []);
+  assert.equal(run.charts, 1);
+  assert.equal(await Deno.readTextFile(join(dir, "written-here.txt")), await Deno.realPath(dir));
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("the tour's library code runs as a plain deno script, with text instead of charts", async () => {
+  const dir = await Deno.makeTempDir();
+  const script = join(dir, "plain.ts");
+  await Deno.writeTextFile(
+    script,
+    [
+      `import { claim, lineChart, show, table } from "${join(root, "mod.ts")}";`,
+      'await show(lineChart([{ t: 0, v: 1 }], { x: "t", y: "v", title: "plain" }));',
+      "await table([{ a: 1 }]);",
+      'await claim("runs without a kernel", 2, 2);',
+    ].join("\n"),
+  );
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--config", join(root, "deno.json"), script],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  assert.match(stdout, /^plain: line of v vs t \(1 record\)$/m);
+  assert.match(stdout, /✓ {2}runs without a kernel/);
+  await Deno.remove(dir, { recursive: true });
+});

@@ -1,0 +1,119 @@
+/**
+ * Reads an executed notebook and says whether it passed: no error outputs, every claim table
+ * present with every claim ✓, and every cell that shows a chart produced both the Vega-Lite spec
+ * and the SVG. Outputs can be lost when Deno's kernel publishes them after the cell's idle, so a
+ * cell that calls a display function and has no output is a failure, never a pass.
+ *
+ * @module
+ */
+
+/** A claim as the display library records it (application/vnd.minima.claims+json). */
+export interface CheckedClaim {
+  statement: string;
+  actual: unknown;
+  expected: unknown;
+  relation: string;
+  passed: boolean;
+  detail: string;
+}
+
+/** The verdict on one executed notebook. */
+export interface NotebookVerdict {
+  /** True when there are no problems. */
+  passed: boolean;
+  /** Every claim found, in order. */
+  claims: CheckedClaim[];
+  /** How many charts (Vega-Lite + SVG) were produced. */
+  charts: number;
+  /** Code cells, and how many of them ran. */
+  cells: { code: number; executed: number };
+  /** What went wrong, one line each. */
+  problems: string[];
+}
+
+const VEGA_LITE = "application/vnd.vegalite.v5+json";
+const SVG = "image/svg+xml";
+const CLAIMS = "application/vnd.minima.claims+json";
+
+interface Output {
+  output_type: string;
+  data?: Record<string, unknown>;
+  ename?: string;
+  evalue?: string;
+  name?: string;
+  text?: string | string[];
+}
+
+interface Cell {
+  cell_type: string;
+  source: string | string[];
+  outputs?: Output[];
+  execution_count?: number | null;
+}
+
+/**
+ * Checks an executed notebook (the parsed .ipynb JSON).
+ *
+ * @param notebook The notebook.
+ * @returns The verdict.
+ */
+export function checkNotebook(notebook: { cells: Cell[] }): NotebookVerdict {
+  const problems: string[] = [];
+  const claims: CheckedClaim[] = [];
+  let charts = 0, code = 0, executed = 0;
+  notebook.cells.forEach((cell, index) => {
+    if (cell.cell_type !== "code") return;
+    code++;
+    const source = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+    const outputs = cell.outputs ?? [];
+    const where = `cell ${index} (${firstLine(source)})`;
+    if (cell.execution_count === null || cell.execution_count === undefined) {
+      if (source.trim() !== "") problems.push(`${where} did not run`);
+      return;
+    }
+    executed++;
+    for (const out of outputs) {
+      if (out.output_type === "error") {
+        problems.push(`${where} raised ${out.ename}: ${(out.evalue ?? "").split("\n")[0]}`);
+      }
+      const data = out.data ?? {};
+      if (VEGA_LITE in data) {
+        if (SVG in data) charts++;
+        else problems.push(`${where} produced a Vega-Lite chart without its SVG rendering`);
+      }
+      if (CLAIMS in data) {
+        const found = (data[CLAIMS] as { claims?: CheckedClaim[] }).claims ?? [];
+        for (const c of found) {
+          claims.push(c);
+          if (!c.passed) problems.push(`claim failed: ${c.statement} (${c.detail})`);
+        }
+      }
+    }
+    const code_ = stripComments(source);
+    const hasErrorOutput = outputs.some((o) => o.output_type === "error");
+    if (hasErrorOutput) return;
+    if (
+      /\bshow\s*\(/.test(code_) &&
+      !outputs.some((o) => o.data && VEGA_LITE in o.data && SVG in o.data)
+    ) {
+      problems.push(`${where} calls show() but no chart output arrived (lost after idle?)`);
+    }
+    if (/\bclaims?\s*\(/.test(code_) && !outputs.some((o) => o.data && CLAIMS in o.data)) {
+      problems.push(`${where} checks claims but no claim table arrived (lost after idle?)`);
+    }
+    if (/\b(table|md|tex|liveChart|progressBar)\s*[(`]/.test(code_) && outputs.length === 0) {
+      problems.push(`${where} displays something but has no output (lost after idle?)`);
+    }
+  });
+  if (code > 0 && claims.length === 0) problems.push("the notebook checked no claim");
+  return { passed: problems.length === 0, claims, charts, cells: { code, executed }, problems };
+}
+
+function firstLine(source: string): string {
+  const line = source.split("\n").find((l) => l.trim() !== "") ?? "";
+  return line.length > 60 ? line.slice(0, 57) + "..." : line;
+}
+
+function stripComments(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:])\/\/.*$/gm, "$1");
+}

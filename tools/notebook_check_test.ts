@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { checkNotebook } from "./notebook_check.ts";
+
+const claimOutput = (passed: boolean) => ({
+  output_type: "display_data",
+  data: {
+    "application/vnd.minima.claims+json": {
+      claims: [{ statement: "x", actual: 1, expected: 1, relation: "≈", passed, detail: "d" }],
+    },
+    "text/plain": "table",
+  },
+});
+const chart = (svg: boolean) => ({
+  output_type: "display_data",
+  data: { "application/vnd.vegalite.v5+json": {}, ...(svg ? { "image/svg+xml": "<svg/>" } : {}) },
+});
+const code = (source: string, outputs: unknown[], count: number | null = 1) =>
+  ({
+    cell_type: "code",
+    source,
+    outputs,
+    execution_count: count,
+  }) as never;
+
+Deno.test("checkNotebook passes a notebook whose charts and claims all arrived", () => {
+  const v = checkNotebook({
+    cells: [
+      code("await show(spec)", [chart(true)]),
+      code("await claims([...])", [claimOutput(true)]),
+    ],
+  });
+  assert.deepEqual(v.problems, []);
+  assert.equal(v.charts, 1);
+  assert.equal(v.claims.length, 1);
+});
+
+Deno.test("checkNotebook fails lost outputs, charts without SVG, failed claims and errors", () => {
+  const v = checkNotebook({
+    cells: [
+      code("await show(spec)", []),
+      code("await show(other)", [chart(false)]),
+      code("await claim('x', 1, 1)", [claimOutput(false)]),
+      code("await table(rows)", []),
+      code("throw new Error('boom')", [{ output_type: "error", ename: "Error", evalue: "boom" }]),
+      code("later()", [], null),
+    ],
+  });
+  assert.deepEqual(v.problems, [
+    "cell 0 (await show(spec)) calls show() but no chart output arrived (lost after idle?)",
+    "cell 1 (await show(other)) produced a Vega-Lite chart without its SVG rendering",
+    "cell 1 (await show(other)) calls show() but no chart output arrived (lost after idle?)",
+    "claim failed: x (d)",
+    "cell 3 (await table(rows)) displays something but has no output (lost after idle?)",
+    "cell 4 (throw new Error('boom')) raised Error: boom",
+    "cell 5 (later()) did not run",
+  ]);
+});
+
+Deno.test("checkNotebook requires at least one claim and ignores calls in comments", () => {
+  const v = checkNotebook({ cells: [code("// await show(x)\nconst a = 1;", [])] });
+  assert.deepEqual(v.problems, ["the notebook checked no claim"]);
+});

@@ -1,0 +1,131 @@
+/**
+ * `deno task reproduce [--fast] [--only TEXT]`: the main job. Executes every notebook in
+ * notebooks/ through the real Jupyter client with the minima kernel (the full, paper-scale
+ * setting unless --fast), writes the executed notebooks to out/notebooks/, an HTML rendering of
+ * each to out/html/, and out/index.html listing each notebook with its claims and ✓/✗
+ * (out/report.json has the same as data). A failing notebook is reported and the others still
+ * run; the exit status is 1 if any failed.
+ *
+ * @module
+ */
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { ensure, JUPYTER } from "./_setup.ts";
+import { type NotebookRun, runNotebook, summarizeRun } from "./run_notebook.ts";
+import { installKernel } from "../kernels/install.ts";
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+
+/** Renders the index page. */
+export function indexHtml(runs: NotebookRun[], profile: string, date: string): string {
+  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const fmt = (v: unknown): string =>
+    Array.isArray(v)
+      ? `[${v.slice(0, 6).map(fmt).join(", ")}${v.length > 6 ? ", …" : ""}]`
+      : typeof v === "number"
+      ? (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4))))
+      : String(v);
+  const passed = runs.filter((r) => r.passed).length;
+  const sections = runs.map((run) => {
+    const name = basename(run.notebook, ".ipynb");
+    const claims = run.claims.map((c) =>
+      `<tr class="${c.passed ? "ok" : "bad"}"><td>${c.passed ? "✓" : "✗"}</td><td>${
+        esc(c.statement)
+      }</td><td>${esc(fmt(c.actual))}</td><td>${esc(c.relation)}</td><td>${
+        esc(fmt(c.expected))
+      }</td></tr>`
+    ).join("");
+    const problems = run.problems.length
+      ? `<ul class="problems">${run.problems.map((p) => `<li>${esc(p)}</li>`).join("")}</ul>`
+      : "";
+    return `<section><h2>${run.passed ? "✓" : "✗"} ${esc(name)}</h2>
+<p><a href="html/${esc(name)}.html">rendered</a> · <a href="notebooks/${
+      esc(name)
+    }.ipynb">executed notebook</a> ·
+${run.charts} charts · ${run.seconds.toFixed(1)} s</p>
+${
+      claims
+        ? `<table><thead><tr><th></th><th>claim</th><th>measured</th><th></th><th>expected</th></tr></thead><tbody>${claims}</tbody></table>`
+        : "<p>no claims were checked</p>"
+    }
+${problems}</section>`;
+  }).join("\n");
+  return `<!doctype html><html><head><meta charset="utf-8"><title>minima: reproduced results</title>
+<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
+table{border-collapse:collapse;margin:.5rem 0}td,th{padding:.2rem .6rem;text-align:left;border-bottom:1px solid #ddd}
+tr.ok td:first-child{color:#1a7f37}tr.bad{background:#fbe4e4}.problems{color:#b00}</style></head><body>
+<h1>minima: reproduced results</h1>
+<p>${passed} of ${runs.length} notebooks passed · profile <code>${esc(profile)}</code> · ${
+    esc(date)
+  }</p>
+${sections}
+</body></html>
+`;
+}
+
+async function toHtml(executed: string, outDir: string): Promise<string | undefined> {
+  const out = await new Deno.Command("jupyter", {
+    args: ["nbconvert", "--to", "html", "--output-dir", outDir, executed],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  return out.success ? undefined : new TextDecoder().decode(out.stderr).trim().split("\n").at(-1);
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: { fast: { type: "boolean", default: false }, only: { type: "string" } },
+  });
+  const profile = values.fast ? "fast" : "full";
+  try {
+    await ensure([JUPYTER]);
+  } catch (error) {
+    console.error((error as Error).message);
+    Deno.exit(1);
+  }
+  const jupyterPath = await Deno.makeTempDir({ prefix: "minima-jupyter-" });
+  await installKernel({ dataDir: jupyterPath });
+  const out = join(root, "out");
+  const notebooksOut = join(out, "notebooks"), htmlOut = join(out, "html");
+  await Deno.mkdir(notebooksOut, { recursive: true });
+  await Deno.mkdir(htmlOut, { recursive: true });
+  const notebooks = [...Deno.readDirSync(join(root, "notebooks"))].map((e) => e.name)
+    .filter((n) => n.endsWith(".ipynb") && (!values.only || n.includes(values.only))).sort();
+  console.log(`Reproducing ${notebooks.length} notebooks (profile ${profile}) into ${out}`);
+  const runs: NotebookRun[] = [];
+  for (const [i, name] of notebooks.entries()) {
+    const line = `[${i + 1}/${notebooks.length}] ${name}`;
+    console.log(`${line} ...`);
+    const run = await runNotebook(join(root, "notebooks", name), {
+      outDir: notebooksOut,
+      profile,
+      env: { JUPYTER_PATH: jupyterPath },
+      cellTimeout: 3600,
+    });
+    const htmlError = await toHtml(run.executed, htmlOut);
+    if (htmlError) run.problems.push(`HTML rendering failed: ${htmlError}`);
+    runs.push(run);
+    console.log(
+      summarizeRun(run).replace(/^/, `${line}: `).replace(
+        `${line}: ${run.passed ? "✓" : "✗"} ${name}: `,
+        `${line}: ${run.passed ? "✓" : "✗"} `,
+      ),
+    );
+  }
+  const date = new Date().toISOString();
+  await Deno.writeTextFile(join(out, "index.html"), indexHtml(runs, profile, date));
+  await Deno.writeTextFile(
+    join(out, "report.json"),
+    JSON.stringify({ date, profile, runs }, null, 2) + "\n",
+  );
+  await Deno.remove(jupyterPath, { recursive: true }).catch(() => {});
+  const failed = runs.filter((r) => !r.passed).length;
+  console.log(
+    `\n${runs.length - failed} of ${runs.length} notebooks passed; report: ${
+      join(out, "index.html")
+    }`,
+  );
+  Deno.exit(failed > 0 ? 1 : 0);
+}
