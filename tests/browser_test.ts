@@ -25,7 +25,7 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
@@ -53,7 +53,7 @@ Deno.test({
     const env = await kernelEnv();
     const work = await Deno.makeTempDir({ prefix: "minima-browser-" });
     await Deno.copyFile(join(root, "notebooks", "00_tour.ipynb"), join(work, "00_tour.ipynb"));
-    const port = await freePort();
+    const port = freePort();
     const token = crypto.randomUUID();
     const server = new Deno.Command("jupyter", {
       args: [
