@@ -3,4 +3,8 @@
  *
  * @module
  */
-export {};
+export * from "./linear_stability.ts";
+export * from "./linear_stability_conditions.ts";
+export * from "./linear_stability_region.ts";
+export * from "./linear_stability_boundary.ts";
+export * from "./symbolic_loss.ts";
