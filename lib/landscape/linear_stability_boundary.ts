@@ -13,7 +13,9 @@ export interface LinearStabilityBoundaryOptions {
 
 /** One point of {@linkcode linearStabilityBoundary}. */
 export interface LinearStabilityBoundaryRow extends Row {
+  /** The sharpness a ∈ [0, 2/η]. */
   a: number;
+  /** The largest stable non-uniformity at a, √(a(2/η − a)/γ). */
   s: number;
 }
 

@@ -28,7 +28,9 @@ export interface LinearStabilityRegionOptions {
 
 /** One grid point of {@linkcode linearStabilityRegion}. */
 export interface LinearStabilityRegionRow extends Row {
+  /** The sharpness a. */
   a: number;
+  /** The non-uniformity s. */
   s: number;
   /** (1 − ηa)² + η²γs². */
   factor: number;

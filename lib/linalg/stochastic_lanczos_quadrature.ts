@@ -47,6 +47,7 @@ export interface SpectralDensityRow {
   lambda: number;
   /** The broadened density there; it integrates to 1 over the real line. */
   density: number;
+  /** Lets the rows go into a plot's `data.values` as plain records. */
   [key: string]: number;
 }
 
