@@ -149,9 +149,11 @@ export async function lanczos(
     : checkStartVector(options.startVector, dim, action);
 
   let iterations = 0;
+  // Locking reruns take at most k more runs.
+  const total = detect ? maxIterations * (k + 1) : maxIterations;
   const onStep = () => {
     iterations++;
-    options.onProgress?.({ done: iterations, total: maxIterations, label: "Lanczos" });
+    options.onProgress?.({ done: iterations, total, label: "Lanczos" });
   };
   const rank = ranker(which);
 
