@@ -19,7 +19,9 @@ export interface MemoryReport {
  * import assert from "node:assert/strict";
  *
  * const before = memoryReport().numTensors;
- * tf.tidy(() => tf.ones([3]).add(1));
+ * tf.tidy(() => {
+ *   tf.ones([3]).add(1); // intermediates are freed when tidy returns
+ * });
  * assert.equal(memoryReport().numTensors, before);
  * ```
  *
