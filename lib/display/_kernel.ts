@@ -74,6 +74,19 @@ export async function emit(
   return true;
 }
 
+/**
+ * Marks a result object so that, as a cell's last value, the kernel shows nothing for it (the
+ * output was already displayed). The marker is a non-enumerable `Symbol.for("Jupyter.display")`
+ * method returning an empty bundle, so comparisons and printing ignore it.
+ */
+export function quiet<T extends object>(value: T): T {
+  Object.defineProperty(value, Symbol.for("Jupyter.display"), {
+    value: () => ({}),
+    enumerable: false,
+  });
+  return value;
+}
+
 let counter = 0;
 
 /** A fresh display id for an output that will be updated in place. */

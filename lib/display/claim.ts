@@ -1,4 +1,4 @@
-import { emit } from "./_kernel.ts";
+import { emit, quiet } from "./_kernel.ts";
 import { escapeHtml, formatNumber, textTable } from "./_format.ts";
 
 /** How a measured value is compared with the expected one. */
@@ -29,12 +29,19 @@ export type ClaimOptions = Pick<ClaimSpec, "relation" | "rtol" | "atol">;
 
 /** A checked claim. */
 export interface ClaimResult {
+  /** The claim in words. */
   statement: string;
+  /** What was measured. */
   actual: number | number[] | boolean;
+  /** What the claim predicts. */
   expected: number | number[] | boolean;
+  /** The comparison made. */
   relation: Relation;
+  /** The relative tolerance used. */
   rtol: number;
+  /** The absolute tolerance used. */
   atol: number;
+  /** Whether the claim holds (for every measured value). */
   passed: boolean;
   /** The worst margin as text, e.g. "|a − e| = 0.31 > 0.2". */
   detail: string;
@@ -47,6 +54,11 @@ export const CLAIMS_MIME = "application/vnd.minima.claims+json";
 export class ClaimError extends Error {
   /** Every claim of the check, passed or not. */
   readonly results: ClaimResult[];
+  /**
+   * Makes the error from a checked claim list; the message lists every failed claim.
+   *
+   * @param results Every claim of the check, at least one of them failed.
+   */
   constructor(results: ClaimResult[]) {
     const failed = results.filter((r) => !r.passed);
     super(
@@ -86,7 +98,7 @@ export async function claim(
   expected: ClaimSpec["expected"],
   options: ClaimOptions = {},
 ): Promise<ClaimResult> {
-  return (await claims([{ statement, actual, expected, ...options }]))[0];
+  return quiet((await claims([{ statement, actual, expected, ...options }]))[0]);
 }
 
 /**
@@ -143,7 +155,7 @@ export async function claims(list: readonly ClaimSpec[]): Promise<ClaimResult[]>
   const bundle = { "text/html": html, "text/plain": text, [CLAIMS_MIME]: { claims: results } };
   if (!(await emit(bundle))) console.log(text);
   if (results.some((r) => !r.passed)) throw new ClaimError(results);
-  return results;
+  return quiet(results);
 }
 
 function check(spec: ClaimSpec, index: number): ClaimResult {

@@ -1,6 +1,6 @@
 import { dirname, join } from "node:path";
 import { isVegaLiteSpec, type VegaLiteSpec } from "../plot/mod.ts";
-import { emit, type MimeBundle } from "./_kernel.ts";
+import { emit, type MimeBundle, quiet } from "./_kernel.ts";
 import { renderSvg } from "./_render.ts";
 
 /** Options for {@linkcode show}. */
@@ -85,7 +85,7 @@ export async function show(spec: VegaLiteSpec, options: ShowOptions = {}): Promi
     await Deno.writeTextFile(file, svg);
   }
   if (!displayed) console.log(file ? `${summary} → ${file}` : summary);
-  return { svg, summary, displayed, ...(file ? { file } : {}) };
+  return quiet({ svg, summary, displayed, ...(file ? { file } : {}) });
 }
 
 /**

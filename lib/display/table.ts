@@ -1,5 +1,5 @@
 import type { Row } from "../_types.ts";
-import { emit } from "./_kernel.ts";
+import { emit, quiet } from "./_kernel.ts";
 import { escapeHtml, formatNumber, textTable } from "./_format.ts";
 
 /** Options for {@linkcode table}. */
@@ -17,8 +17,11 @@ export interface TableOptions {
 
 /** What {@linkcode table} rendered. */
 export interface TableResult {
+  /** The HTML table. */
   html: string;
+  /** The aligned plain-text table. */
   text: string;
+  /** True when it went to a notebook. */
   displayed: boolean;
 }
 
@@ -75,5 +78,5 @@ export async function table(rows: Row[], options: TableOptions = {}): Promise<Ta
   }</tbody></table>`;
   const displayed = await emit({ "text/html": html, "text/plain": text });
   if (!displayed) console.log(text);
-  return { html, text, displayed };
+  return quiet({ html, text, displayed });
 }

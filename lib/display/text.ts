@@ -1,4 +1,12 @@
-import { emit } from "./_kernel.ts";
+import { emit, quiet } from "./_kernel.ts";
+
+/** What {@linkcode md} and {@linkcode tex} showed. */
+export interface TextResult {
+  /** The text as sent (Markdown, or display math). */
+  text: string;
+  /** True when it went to a notebook. */
+  displayed: boolean;
+}
 
 /**
  * Shows Markdown: rendered in a notebook, printed as is elsewhere. Works as a tagged template
@@ -10,22 +18,23 @@ import { emit } from "./_kernel.ts";
  * import assert from "node:assert/strict";
  *
  * const lr = 0.1;
- * assert.equal(await md`threshold 2/η = ${2 / lr}`, "threshold 2/η = 20");
+ * assert.equal((await md`threshold 2/η = ${2 / lr}`).text, "threshold 2/η = 20");
  * ```
  *
  * @param strings The Markdown (template parts or one string).
  * @param values Values placed between template parts.
- * @returns The Markdown text.
+ * @returns The text shown.
  */
 export async function md(
   strings: TemplateStringsArray | string,
   ...values: unknown[]
-): Promise<string> {
+): Promise<TextResult> {
   const text = typeof strings === "string"
     ? strings
     : strings.reduce((acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ""), "");
-  if (!(await emit({ "text/markdown": text, "text/plain": text }))) console.log(text);
-  return text;
+  const displayed = await emit({ "text/markdown": text, "text/plain": text });
+  if (!displayed) console.log(text);
+  return quiet({ text, displayed });
 }
 
 /**
@@ -36,21 +45,20 @@ export async function md(
  * import { tex } from "minima";
  * import assert from "node:assert/strict";
  *
- * assert.equal(await tex("a \\le 2/\\eta"), "$$a \\le 2/\\eta$$");
+ * assert.equal((await tex("a \\le 2/\\eta")).text, "$$a \\le 2/\\eta$$");
  * ```
  *
  * @param latex The formula, without dollar signs.
- * @returns The display-math text.
+ * @returns The display-math text shown.
  */
-export async function tex(latex: string): Promise<string> {
+export async function tex(latex: string): Promise<TextResult> {
   if (typeof latex !== "string") {
     throw new TypeError(
       `Cannot show the formula: latex must be a string, current value is ${String(latex)}`,
     );
   }
   const text = `$$${latex}$$`;
-  if (!(await emit({ "text/latex": text, "text/markdown": text, "text/plain": latex }))) {
-    console.log(latex);
-  }
-  return text;
+  const displayed = await emit({ "text/latex": text, "text/markdown": text, "text/plain": latex });
+  if (!displayed) console.log(latex);
+  return quiet({ text, displayed });
 }

@@ -12,10 +12,15 @@ export interface Grid {
 
 /** One straight piece of a contour line. */
 export interface ContourSegment {
+  /** Start, x. */
   x: number;
+  /** Start, y. */
   y: number;
+  /** End, x. */
   x2: number;
+  /** End, y. */
   y2: number;
+  /** The contour level this piece belongs to. */
   level: number;
 }
 

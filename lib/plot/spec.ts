@@ -3,7 +3,9 @@ export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json
 
 /** A Vega-Lite specification as plain JSON, with its `$schema`. */
 export interface VegaLiteSpec {
+  /** The Vega-Lite schema URL, e.g. {@linkcode VEGA_LITE_SCHEMA}. */
   $schema: string;
+  /** The rest of the specification (mark, layer, encoding, data, ...). */
   [key: string]: unknown;
 }
 

@@ -36,6 +36,8 @@ export class Rng {
   readonly seed: number;
 
   /**
+   * Starts a stream from a seed.
+   *
    * @param seed A non-negative integer below 2^53, or a string.
    */
   constructor(seed: Seed) {
