@@ -1,6 +1,18 @@
 /**
- * (filled in by its issue)
+ * Stochastic differential equations that approximate optimizers: Brownian and α-stable noise
+ * paths, solvers behind one `solveSde` (Euler–Maruyama, Milstein, an explicit order-1.5 scheme),
+ * the SGD, RMSprop and Adam SDEs, the linear and square-root scaling rules, the tail index of
+ * gradient noise and escape times from a basin.
  *
  * @module
  */
-export {};
+export * from "./noise_path.ts";
+export * from "./brownian_path.ts";
+export * from "./virtual_brownian_tree.ts";
+export * from "./levy_path.ts";
+export * from "./sde_terms.ts";
+export * from "./sde_solver.ts";
+export * from "./euler_maruyama.ts";
+export * from "./milstein.ts";
+export * from "./explicit_order15.ts";
+export * from "./solve_sde.ts";
