@@ -5,4 +5,10 @@
  */
 export * from "./use_backend.ts";
 export * from "./memory.ts";
+export {
+  type NativeBackendStatus,
+  nativeBackendStatus,
+  type NativeBlasInfo,
+  setNativeThreads,
+} from "./native_backend.ts";
 export { tf } from "./tf.ts";

@@ -1,13 +1,22 @@
 import { tf } from "./_tfjs.ts";
+import {
+  NATIVE_MIN_GFLOPS,
+  nativeBackendStatus,
+  type NativeBlasInfo,
+  setNativeThreads,
+} from "./native_backend.ts";
 
-/** A TensorFlow.js backend minima can run on. */
-export type BackendName = "webgpu" | "wasm" | "cpu";
+/**
+ * A TensorFlow.js backend minima can run on. `native` is the CPU backend with its heavy kernels
+ * running in an optimized BLAS through Deno's FFI (see {@linkcode nativeBackendStatus}).
+ */
+export type BackendName = "webgpu" | "native" | "wasm" | "cpu";
 
 /** What `useBackend` accepts: a backend, or `"auto"` for the best one available. */
 export type BackendRequest = BackendName | "auto";
 
 /** The backends in the order `auto` prefers them. */
-export const BACKEND_NAMES: readonly BackendName[] = ["webgpu", "wasm", "cpu"];
+export const BACKEND_NAMES: readonly BackendName[] = ["webgpu", "native", "wasm", "cpu"];
 
 /** The GPU adapter WebGPU would run on. */
 export interface AdapterInfo {
@@ -26,6 +35,11 @@ export interface UseBackendOptions {
    * @default {false}
    */
   quiet?: boolean;
+  /**
+   * BLAS threads for the `native` backend (ignored by the others).
+   * @default {navigator.hardwareConcurrency} (the number of cores), set when native first starts
+   */
+  threads?: number;
 }
 
 /** Which backend runs minima's tensors, and why the others were not chosen. */
@@ -38,6 +52,8 @@ export interface BackendReport {
   source: "argument" | "MINIMA_BACKEND";
   /** The WebGPU adapter, when one was found (whether or not WebGPU was chosen). */
   adapter?: AdapterInfo;
+  /** The BLAS and its threads, when the native backend is in use. */
+  native?: NativeBlasInfo;
   /** WASM features, when the WASM backend is in use. */
   wasm?: { simd: boolean; threads: boolean };
   /** Each backend passed over, with the reason. */
@@ -51,7 +67,8 @@ let current: BackendReport | undefined;
 /**
  * Picks the TensorFlow.js backend and reports the choice.
  *
- * `auto` prefers WebGPU on a real (non-fallback) adapter, then WASM (SIMD), then CPU. The
+ * `auto` prefers WebGPU on a real (non-fallback) adapter, then native (BLAS through FFI, when an
+ * optimized BLAS opens), then WASM (SIMD), then CPU. The
  * environment variable `MINIMA_BACKEND` replaces `auto` (not an explicit name), so a whole run
  * can be moved to one backend. An explicit name that cannot start is an error, never a silent
  * fallback: `tf.setBackend` returns false and keeps the old backend, which is checked here.
@@ -86,12 +103,16 @@ export async function useBackend(
   let chosen: BackendName | undefined;
   if (request === "auto") {
     for (const name of BACKEND_NAMES) {
-      const reason = name === "webgpu" ? webgpuObjection(adapter) : undefined;
+      const reason = name === "webgpu"
+        ? webgpuObjection(adapter)
+        : name === "native"
+        ? nativeObjection()
+        : undefined;
       if (reason !== undefined) {
         skipped.push({ name, reason });
         continue;
       }
-      const failure = await activate(name);
+      const failure = await activate(name, options.threads);
       if (failure === undefined) {
         chosen = name;
         break;
@@ -109,7 +130,7 @@ export async function useBackend(
     if (request === "webgpu" && adapter.info === undefined) {
       throw new Error(`Cannot use backend "webgpu": ${adapter.reason}; use "wasm" or "cpu"`);
     }
-    const failure = await activate(request);
+    const failure = await activate(request, options.threads);
     if (failure !== undefined) {
       throw new Error(`Cannot use backend "${request}": ${failure}; use "auto" or another name`);
     }
@@ -124,11 +145,13 @@ export async function useBackend(
       threads: Boolean(await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")),
     }
     : undefined;
+  const native = nativeBackendStatus();
   const report: BackendReport = {
     name: chosen,
     requested: request,
     source,
     ...(adapter.info ? { adapter: adapter.info } : {}),
+    ...(chosen === "native" && native.available ? { native: native.info } : {}),
     ...(wasm ? { wasm } : {}),
     skipped,
     summary: "",
@@ -148,7 +171,7 @@ export async function useBackend(
  * import { currentBackend } from "minima";
  * import assert from "node:assert/strict";
  *
- * assert.ok(["webgpu", "wasm", "cpu"].includes(currentBackend().name));
+ * assert.ok(["webgpu", "native", "wasm", "cpu"].includes(currentBackend().name));
  * ```
  *
  * @returns The current backend report.
@@ -217,7 +240,31 @@ function webgpuObjection(adapter: AdapterProbe): string | undefined {
   return undefined;
 }
 
-async function activate(name: BackendName): Promise<string | undefined> {
+/** Why `auto` passes over the native backend, if it does. */
+function nativeObjection(): string | undefined {
+  if (!NATIVE_IN_AUTO) return "not yet part of auto (being validated)";
+  const status = nativeBackendStatus();
+  if (!status.available) return status.reason;
+  if (status.info.gflops < NATIVE_MIN_GFLOPS) {
+    return `${status.info.blas} ran a probe sgemm at ${
+      status.info.gflops.toFixed(1)
+    } GFLOP/s (an unoptimized BLAS; install OpenBLAS)`;
+  }
+  return undefined;
+}
+
+let nativeThreadsSet = false;
+const NATIVE_IN_AUTO = false;
+
+async function activate(name: BackendName, threads?: number): Promise<string | undefined> {
+  if (name === "native") {
+    const status = nativeBackendStatus();
+    if (!status.available) return status.reason;
+    if (threads !== undefined || !nativeThreadsSet) {
+      setNativeThreads(threads ?? Math.max(1, navigator.hardwareConcurrency ?? 1));
+      nativeThreadsSet = true;
+    }
+  }
   if (tf.getBackend() === name) return undefined;
   let ok: boolean;
   try {
@@ -236,6 +283,9 @@ function summarize(report: BackendReport): string {
     parts.push(
       `on ${report.adapter.description}${report.adapter.isFallback ? " (software fallback)" : ""}`,
     );
+  }
+  if (report.native) {
+    parts.push(`(${report.native.blas}, ${report.native.threads} threads)`);
   }
   if (report.wasm) {
     parts.push(
