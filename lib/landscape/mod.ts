@@ -8,3 +8,8 @@ export * from "./linear_stability_conditions.ts";
 export * from "./linear_stability_region.ts";
 export * from "./linear_stability_boundary.ts";
 export * from "./symbolic_loss.ts";
+export * from "./hessian_operator.ts";
+export * from "./sharpness.ts";
+export * from "./top_hessian_eigenvalues.ts";
+export * from "./hessian_trace.ts";
+export * from "./hessian_spectral_density.ts";

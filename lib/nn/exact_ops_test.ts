@@ -90,3 +90,21 @@ Deno.test("exactOps.tanh's third derivative is exact too (gradients are written 
   assertClose((await d3.data())[0], -2 * (1 - t * t) * (1 - 3 * t * t), { atol: 1e-5 }, "tanh'''");
   d3.dispose();
 });
+
+Deno.test("why exactOps exist: tfjs's own exp gives a wrong second derivative under nested grad", async () => {
+  // tanh written as (e^{2x} − 1)/(e^{2x} + 1): with tf.exp the nested gradient loses the path
+  // through exp's saved output; with exactOps.exp it is right. tanh''(0.3) = −0.5332.
+  const viaExp = (exp: (t: tf.Tensor) => tf.Tensor) => (x: tf.Tensor) => {
+    const e = exp(tf.mul(2, x));
+    return tf.div(tf.sub(e, 1), tf.add(e, 1));
+  };
+  const x = tf.scalar(0.3);
+  const [naive, exact] = tf.tidy(() => [
+    tf.grad(tf.grad(viaExp((t) => tf.exp(t))))(x),
+    tf.grad(tf.grad(viaExp(exactOps.exp)))(x),
+  ]);
+  const t = Math.tanh(0.3), want = -2 * t * (1 - t * t);
+  assertClose((await exact.data())[0], want, { atol: 1e-5 }, "exact");
+  assert.ok(Math.abs((await naive.data())[0] - want) > 0.1, "tfjs's exp is wrong here");
+  tf.dispose([x, naive, exact]);
+});

@@ -1,0 +1,286 @@
+/**
+ * The one place where minima differentiates: gradients, Hessian-vector products by double
+ * backprop, per-sample gradients and per-sample Hessian-vector products, all summed over chunks
+ * of the data so that memory stays bounded. Every public measurement in `landscape/` and the
+ * train loop call these. Private to minima.
+ *
+ * Conventions: the objective is L(θ) = (1/n) Σᵢ ℓᵢ(θ) over the n samples in use; a chunk's
+ * contribution is (1/n) Σ_{i∈chunk} ℓᵢ, so chunk results add up to the full one.
+ *
+ * @module
+ */
+import { tf } from "../backend/mod.ts";
+import type { Dataset } from "../data/mod.ts";
+import { subsetIndices } from "../data/dataset_subset.ts";
+import type { Loss, Model, Params, ParamSpec } from "../nn/mod.ts";
+
+/** A slice of the data: at most `chunkSize` samples. */
+export interface Chunk {
+  x: tf.Tensor2D;
+  y: tf.Tensor;
+  /** Samples in this chunk. */
+  n: number;
+  /** Whether the chunk made its own tensors (and must dispose them). */
+  owned: boolean;
+}
+
+/** The samples a measurement runs on, cut in chunks. */
+export interface Chunks {
+  chunks: Chunk[];
+  /** Samples in all. */
+  n: number;
+  dispose(): void;
+}
+
+/** The default number of samples per chunk for full-parameter passes. */
+export const DEFAULT_CHUNK_SIZE = 1024;
+
+/** Float32 entries a per-sample pass may hold per tensor (B·d), which sets its chunk size. */
+export const PER_SAMPLE_BUDGET = 1 << 22;
+
+/**
+ * Cuts the data (or a subset: the first `subset` samples, or indices) in chunks.
+ * Without a subset and with n ≤ chunkSize, the dataset's own tensors are used (no copy).
+ */
+export function makeChunks(
+  data: Dataset,
+  subset: number | ArrayLike<number> | undefined,
+  chunkSize: number,
+  what: string,
+): Chunks {
+  checkChunkSize(chunkSize, what);
+  const chunks: Chunk[] = [];
+  if (subset === undefined && data.n <= chunkSize) {
+    chunks.push({ x: data.x, y: data.y, n: data.n, owned: false });
+  } else {
+    const indices = subset === undefined
+      ? Int32Array.from({ length: data.n }, (_, i) => i)
+      : subsetIndices(data.n, subset, what);
+    for (let start = 0; start < indices.length; start += chunkSize) {
+      const part = indices.subarray(start, Math.min(indices.length, start + chunkSize));
+      const idx = tf.tensor1d(part, "int32");
+      chunks.push({
+        x: tf.gather(data.x, idx) as tf.Tensor2D,
+        y: tf.gather(data.y, idx),
+        n: part.length,
+        owned: true,
+      });
+      idx.dispose();
+    }
+  }
+  const n = chunks.reduce((s, c) => s + c.n, 0);
+  return {
+    chunks,
+    n,
+    dispose() {
+      for (const c of chunks) {
+        if (c.owned) {
+          c.x.dispose();
+          c.y.dispose();
+        }
+      }
+    },
+  };
+}
+
+/** Splits a chunk into pieces of at most `size` samples (views for the per-sample passes). */
+export function splitChunk(chunk: Chunk, size: number): Chunk[] {
+  if (chunk.n <= size) return [{ ...chunk, owned: false }];
+  const out: Chunk[] = [];
+  for (let start = 0; start < chunk.n; start += size) {
+    const b = Math.min(size, chunk.n - start);
+    out.push({
+      x: tf.slice(chunk.x, [start, 0], [b, chunk.x.shape[1]]),
+      y: tf.slice(chunk.y, start, b),
+      n: b,
+      owned: true,
+    });
+  }
+  return out;
+}
+
+/** Checks a chunk size option. */
+export function checkChunkSize(chunkSize: number, what: string): void {
+  if (!Number.isInteger(chunkSize) || chunkSize < 1) {
+    throw new RangeError(
+      `Cannot ${what}: chunkSize must be a positive integer, current value is ${chunkSize}`,
+    );
+  }
+}
+
+/** The scalar (scale) Σᵢ ℓᵢ(θ) over a chunk. */
+export function chunkLoss(
+  model: Model,
+  loss: Loss,
+  params: Params,
+  chunk: Chunk,
+  scale: number,
+): tf.Scalar {
+  return tf.tidy(() =>
+    tf.mul(tf.sum(loss.perSample(model.apply(params, chunk.x), chunk.y)), scale)
+  );
+}
+
+/**
+ * Keeps every parameter on the tape with a zero term, so that a gradient that does not depend
+ * on some parameter (a loss linear in it) is 0 instead of an error from tf.grads.
+ */
+function tether(value: tf.Scalar, params: Params): tf.Scalar {
+  return tf.add(value, tf.mul(0, tf.addN(params.map((p) => tf.sum(p))))) as tf.Scalar;
+}
+
+/** ∇θ of (scale)·Σᵢ ℓᵢ over a chunk, with the loss value. New tensors. */
+export function chunkGradient(
+  model: Model,
+  loss: Loss,
+  params: Params,
+  chunk: Chunk,
+  scale: number,
+): { value: tf.Scalar; grads: Params } {
+  return tf.tidy(() => {
+    const { value, grads } = tf.valueAndGrads((...ps: tf.Tensor[]) =>
+      tether(chunkLoss(model, loss, ps, chunk, scale), ps)
+    )(params);
+    return { value: value as tf.Scalar, grads };
+  });
+}
+
+/**
+ * H v for (scale)·Σᵢ ℓᵢ over a chunk, by double backprop: ∇θ ⟨∇θ L(θ), v⟩. New tensors.
+ */
+export function chunkHvp(
+  model: Model,
+  loss: Loss,
+  params: Params,
+  v: Params,
+  chunk: Chunk,
+  scale: number,
+): Params {
+  return tf.tidy(() => {
+    const inner = tf.grads((...ps: tf.Tensor[]) =>
+      tether(chunkLoss(model, loss, ps, chunk, scale), ps)
+    );
+    return tf.grads((...ps: tf.Tensor[]) => {
+      const g = inner(ps);
+      return tether(tf.addN(g.map((gj, j) => tf.sum(tf.mul(gj, v[j])))) as tf.Scalar, ps);
+    })(params);
+  });
+}
+
+/** Parameters repeated along a new leading axis of length b. */
+export function tileParams(params: Params, b: number): Params {
+  return params.map((p) => tf.tile(tf.expandDims(p, 0), [b, ...p.shape.map(() => 1)]));
+}
+
+/**
+ * Per-sample gradients of ℓᵢ (unscaled) for the samples of a chunk, stacked: tensors shaped
+ * [b, ...param shape]. Uses per-sample parameters in one batched pass when the model takes them,
+ * else a loop over samples.
+ */
+export function chunkPerSampleGradients(
+  model: Model,
+  loss: Loss,
+  params: Params,
+  chunk: Chunk,
+): Params {
+  if (!model.perSampleParams) {
+    return loopOverSamples(chunk, (piece) => chunkGradient(model, loss, params, piece, 1).grads);
+  }
+  return tf.tidy(() => {
+    const tiled = tileParams(params, chunk.n);
+    return tf.grads((...ps: tf.Tensor[]) => tether(chunkLoss(model, loss, ps, chunk, 1), ps))(
+      tiled,
+    );
+  });
+}
+
+/**
+ * Per-sample Hessian-vector products Hᵢ uᵢ of ℓᵢ (unscaled) for the samples of a chunk, each
+ * with its own vector: `u` holds tensors [b, ...param shape]; so does the result.
+ */
+export function chunkPerSampleHvp(
+  model: Model,
+  loss: Loss,
+  params: Params,
+  u: Params,
+  chunk: Chunk,
+): Params {
+  if (!model.perSampleParams) {
+    return loopOverSamples(
+      chunk,
+      (piece, i) => chunkHvp(model, loss, params, u.map((t) => tf.gather(t, i)), piece, 1),
+    );
+  }
+  return tf.tidy(() => {
+    const tiled = tileParams(params, chunk.n);
+    const inner = tf.grads((...ps: tf.Tensor[]) =>
+      tether(chunkLoss(model, loss, ps, chunk, 1), ps)
+    );
+    return tf.grads((...ps: tf.Tensor[]) => {
+      const g = inner(ps);
+      return tether(tf.addN(g.map((gj, j) => tf.sum(tf.mul(gj, u[j])))) as tf.Scalar, ps);
+    })(tiled);
+  });
+}
+
+/** Runs `fn` on each sample of a chunk alone and stacks the results along a new axis 0. */
+function loopOverSamples(chunk: Chunk, fn: (piece: Chunk, i: number) => Params): Params {
+  return tf.tidy(() => {
+    const parts: Params[] = [];
+    for (let i = 0; i < chunk.n; i++) {
+      const piece: Chunk = {
+        x: tf.slice(chunk.x, [i, 0], [1, chunk.x.shape[1]]),
+        y: tf.slice(chunk.y, i, 1),
+        n: 1,
+        owned: true,
+      };
+      parts.push(fn(piece, i));
+    }
+    return parts[0].map((_, j) => tf.stack(parts.map((p) => p[j])));
+  });
+}
+
+/** Float32 tensors of the parameters' shapes from a flat vector (like unflattenParams). */
+export function vectorToParams(v: ArrayLike<number>, specs: readonly ParamSpec[]): Params {
+  const out: Params = [];
+  let offset = 0;
+  for (const spec of specs) {
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    const values = new Float32Array(size);
+    for (let i = 0; i < size; i++) values[i] = v[offset + i];
+    out.push(tf.tensor(values, spec.shape as number[], "float32"));
+    offset += size;
+  }
+  return out;
+}
+
+/** Adds the tensors' entries, flattened in order, into a float64 accumulator. */
+export async function accumulate(into: Float64Array, tensors: Params, scale = 1): Promise<void> {
+  let offset = 0;
+  for (const t of tensors) {
+    const data = await t.data() as Float32Array;
+    for (let i = 0; i < data.length; i++) into[offset + i] += scale * data[i];
+    offset += data.length;
+  }
+}
+
+/** Checks a flat vector against the parameter count. */
+export function checkVector(v: ArrayLike<number>, dim: number, name: string, what: string): void {
+  if (v === null || typeof v !== "object" || typeof v.length !== "number") {
+    throw new TypeError(
+      `Cannot ${what}: ${name} must be an array of length ${dim} (the parameter count), current value is ${v}`,
+    );
+  }
+  if (v.length !== dim) {
+    throw new TypeError(
+      `Cannot ${what}: ${name} must have length ${dim} (the parameter count), current length is ${v.length}`,
+    );
+  }
+  for (let i = 0; i < v.length; i++) {
+    if (!Number.isFinite(v[i])) {
+      throw new TypeError(
+        `Cannot ${what}: ${name} must be finite, entry ${i} is ${v[i]}`,
+      );
+    }
+  }
+}

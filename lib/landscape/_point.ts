@@ -1,0 +1,69 @@
+/**
+ * Checks of the point every measurement starts from. Private to landscape/ and optim/.
+ *
+ * @module
+ */
+import type { Objective, ObjectivePoint, Params } from "../nn/mod.ts";
+
+/** Checks the model, loss and data fit together (shapes), naming the failing part. */
+export function checkObjective(objective: Objective, what: string): void {
+  if (objective === null || typeof objective !== "object") {
+    throw new TypeError(
+      `Cannot ${what}: the first argument must be an object { model, loss, data${
+        what.includes("train") ? "" : ", params"
+      } }, current value is ${objective}`,
+    );
+  }
+  const { model, loss, data } = objective;
+  if (!model || typeof model.apply !== "function" || !Array.isArray(model.paramSpecs)) {
+    throw new TypeError(`Cannot ${what}: model must be a Model (e.g. mlp([784, 64, 10]))`);
+  }
+  if (!loss || typeof loss.perSample !== "function") {
+    throw new TypeError(`Cannot ${what}: loss must be a Loss (e.g. mse or crossEntropy)`);
+  }
+  if (!data || !data.x || typeof data.n !== "number") {
+    throw new TypeError(`Cannot ${what}: data must be a Dataset (e.g. from fashionMnist())`);
+  }
+  if (data.inputDim !== model.inputDim) {
+    throw new TypeError(
+      `Cannot ${what}: the data has ${data.inputDim} features but the model takes ${model.inputDim}; build the model with input width ${data.inputDim}`,
+    );
+  }
+  if (data.outputDim !== model.outputDim) {
+    throw new TypeError(
+      `Cannot ${what}: the data's targets need ${data.outputDim} outputs but the model has ${model.outputDim}; build the model with output width ${data.outputDim}`,
+    );
+  }
+}
+
+/** Checks params against the model's specs. */
+export function checkParams(objective: Objective, params: Params, what: string, name = "params") {
+  const specs = objective.model.paramSpecs;
+  if (!Array.isArray(params) || params.length !== specs.length) {
+    throw new TypeError(
+      `Cannot ${what}: ${name} must hold ${specs.length} tensors (the model's paramSpecs), current length is ${
+        Array.isArray(params) ? params.length : "none"
+      }`,
+    );
+  }
+  params.forEach((p, j) => {
+    const want = specs[j].shape;
+    if (
+      !p || p.isDisposed || p.shape.length !== want.length || p.shape.some((s, k) => s !== want[k])
+    ) {
+      throw new TypeError(
+        `Cannot ${what}: ${name}[${j}] (${
+          specs[j].name
+        }) must be a live tensor of shape [${want}], current ${
+          !p ? "value is missing" : p.isDisposed ? "tensor is disposed" : `shape is [${p.shape}]`
+        }`,
+      );
+    }
+  });
+}
+
+/** Checks a whole point. */
+export function checkPoint(point: ObjectivePoint, what: string): void {
+  checkObjective(point, what);
+  checkParams(point, point.params, what);
+}

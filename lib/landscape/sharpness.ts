@@ -1,0 +1,138 @@
+import type { ProgressCallback } from "../_types.ts";
+import { lanczos, powerIteration } from "../linalg/mod.ts";
+import type { Seed } from "../random/mod.ts";
+import type { ObjectivePoint } from "../nn/mod.ts";
+import { hessianOperator, type HessianOptions } from "./hessian_operator.ts";
+
+/** Options for {@linkcode sharpness}. */
+export interface SharpnessOptions extends HessianOptions {
+  /**
+   * `"lanczos"` (Lanczos with full re-orthogonalization) or `"power"` (power iteration, which
+   * finds the eigenvalue of largest magnitude: the sharpness when the spectrum is not dominated
+   * by negative curvature).
+   * @default {"lanczos"}
+   */
+  method?: "lanczos" | "power";
+  /**
+   * Hessian-vector products at most.
+   * @default {50 for Lanczos, 100 for power iteration}
+   */
+  maxIterations?: number;
+  /**
+   * Relative residual at which to stop, ‖Hv − λv‖ ≤ tol·|λ| (float32 products reach about 1e-4).
+   * @default {1e-3}
+   */
+  tol?: number;
+  /**
+   * Seed of the random start vector.
+   * @default {0}
+   */
+  seed?: Seed;
+  /**
+   * A start vector, e.g. the previous measurement's `vector` when tracking sharpness during
+   * training (a warm start converges in a few products).
+   */
+  startVector?: ArrayLike<number>;
+  /** Called after every Hessian-vector product. Silent by default. */
+  onProgress?: ProgressCallback;
+}
+
+/** The sharpness and how it was found. */
+export interface SharpnessResult {
+  /** a = λ_max(H). */
+  value: number;
+  /** The unit top eigenvector (flattened like `flattenParams`). */
+  vector: Float64Array;
+  /** ‖Hv − λv‖ for the returned pair. */
+  residual: number;
+  /** Hessian-vector products used. */
+  iterations: number;
+  /** Whether the residual met the tolerance. */
+  converged: boolean;
+  /** The method used. */
+  method: "lanczos" | "power";
+  /** The samples the loss was averaged over. */
+  samples: number;
+}
+
+/**
+ * The sharpness a = λ_max(∇²L(θ)), the top eigenvalue of the loss Hessian, from exact
+ * Hessian-vector products (see {@linkcode hessianOperator}) by Lanczos or power iteration.
+ * Linear stability of GD at step η needs a ≤ 2/η; at the edge of stability a hovers near 2/η.
+ *
+ * @see Wu, Ma, E, NeurIPS 2018; Cohen et al., "Gradient descent on neural networks typically
+ * occurs at the edge of stability", arXiv:2103.00065.
+ *
+ * @example A linear model with MSE: H = mean xxᵀ, whose top eigenvalue is known
+ * ```ts
+ * import { createDataset, mlp, mse, sharpness, tf } from "minima";
+ * import assert from "node:assert/strict";
+ *
+ * // Inputs (2, 0) and (0, 1): H = diag(4, 1)/2, so a = 2.
+ * const data = createDataset([[2, 0], [0, 1]], [[0], [0]]);
+ * const model = mlp([2, 1], { bias: false, activation: "identity" });
+ * const params = [tf.tensor2d([[0.3], [-0.2]])];
+ * const { value } = await sharpness({ model, loss: mse, data, params });
+ * assert.ok(Math.abs(value - 2) < 1e-5);
+ * params[0].dispose();
+ * data.dispose();
+ * ```
+ *
+ * @param point The model, loss, data and parameters.
+ * @param options Method, tolerance, start vector, subset and chunk size.
+ * @returns The value with its eigenvector, residual and convergence.
+ */
+export async function sharpness(
+  point: ObjectivePoint,
+  options: SharpnessOptions = {},
+): Promise<SharpnessResult> {
+  const method = options.method ?? "lanczos";
+  if (method !== "lanczos" && method !== "power") {
+    throw new TypeError(
+      `Cannot measure the sharpness: method must be "lanczos" or "power", current value is ${
+        JSON.stringify(method)
+      }`,
+    );
+  }
+  const op = hessianOperator(point, options);
+  try {
+    const common = {
+      tol: options.tol ?? 1e-3,
+      seed: options.seed,
+      startVector: options.startVector,
+      onProgress: options.onProgress,
+    };
+    if (method === "lanczos") {
+      const r = await lanczos(op, {
+        ...common,
+        k: 1,
+        maxIterations: options.maxIterations ?? Math.min(op.dim, 50),
+      });
+      return {
+        value: r.values[0],
+        vector: r.vectors[0],
+        residual: r.residuals[0],
+        iterations: r.iterations,
+        converged: r.converged,
+        method,
+        samples: op.samples,
+      };
+    }
+    const r = await powerIteration(op, {
+      ...common,
+      k: 1,
+      maxIterations: options.maxIterations ?? 100,
+    });
+    return {
+      value: r.values[0],
+      vector: r.vectors[0],
+      residual: r.residuals[0],
+      iterations: r.iterations,
+      converged: r.converged,
+      method,
+      samples: op.samples,
+    };
+  } finally {
+    op.dispose();
+  }
+}

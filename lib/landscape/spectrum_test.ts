@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { tf } from "../backend/mod.ts";
+import { hessian64, type Mlp64, symmetricEigenvalues64 } from "../nn/_float64_reference.ts";
+import { sharpness } from "./sharpness.ts";
+import { topHessianEigenvalues } from "./top_hessian_eigenvalues.ts";
+import { hessianTrace } from "./hessian_trace.ts";
+import { hessianSpectralDensity } from "./hessian_spectral_density.ts";
+import { tinyProblem } from "./_test_problems.ts";
+import { assertClose } from "../_test_util.ts";
+
+const NET: Mlp64 = { sizes: [2, 3, 3], activation: "tanh" };
+
+async function setup() {
+  const p = await tinyProblem(NET, "cross-entropy", 6, 5, "one-hot");
+  const H = hessian64(NET, "cross-entropy", p.theta, p.xs, p.ys);
+  const d = p.theta.length;
+  const eig = symmetricEigenvalues64(H, d); // ascending
+  return { p, H, d, eig };
+}
+
+Deno.test("sharpness by Lanczos and by power iteration equals the float64 top eigenvalue", async () => {
+  const { p, eig, d } = await setup();
+  const top = eig[d - 1];
+  const before = tf.memory().numTensors;
+  const a = await sharpness(p.point, { tol: 1e-5 });
+  const b = await sharpness(p.point, { method: "power", tol: 1e-5, maxIterations: 500 });
+  assert.equal(tf.memory().numTensors, before);
+  assert.ok(a.converged && b.converged);
+  assertClose(a.value, top, { rtol: 1e-5 }, "Lanczos");
+  assertClose(b.value, top, { rtol: 1e-4 }, "power");
+  assert.equal(a.samples, 6);
+  // The vector is a unit eigenvector: warm-starting from it converges at once.
+  const warm = await sharpness(p.point, { startVector: a.vector, tol: 1e-4 });
+  assert.ok(warm.iterations <= 3, `warm start took ${warm.iterations} products`);
+  // Same seed, same numbers.
+  assert.equal((await sharpness(p.point, { tol: 1e-5 })).value, a.value);
+  p.dispose();
+});
+
+Deno.test("topHessianEigenvalues returns the top-k and the most negative float64 eigenvalues", async () => {
+  const { p, eig, d } = await setup();
+  const top = await topHessianEigenvalues(p.point, { k: 3, tol: 1e-6 });
+  for (let i = 0; i < 3; i++) assertClose(top.values[i], eig[d - 1 - i], { atol: 1e-5 }, `λ${i}`);
+  assert.deepEqual(top.rows.map((r) => r.index), [1, 2, 3]);
+  const bottom = await topHessianEigenvalues(p.point, { k: 1, which: "smallest", tol: 1e-6 });
+  assertClose(bottom.values[0], eig[0], { atol: 1e-5 }, "λ_min");
+  assert.ok(eig[0] < 0, "this point has negative curvature, so the check means something");
+  p.dispose();
+});
+
+Deno.test("hessianTrace: Hutch++ with a full sketch is exact; Hutchinson is within its error", async () => {
+  const { p, H, d } = await setup();
+  let tr = 0;
+  for (let i = 0; i < d; i++) tr += H[i * d + i];
+  const exact = await hessianTrace(p.point, { matvecs: 3 * d + 3 });
+  assertClose(exact.value, tr, { atol: 1e-5 }, "Hutch++ (sketch spans the space)");
+  const hutch = await hessianTrace(p.point, { method: "hutchinson", matvecs: 200, seed: 1 });
+  assert.ok(Math.abs(hutch.value - tr) < 4 * hutch.standardError, "within 4 standard errors");
+  assert.ok(hutch.standardError > 0);
+  p.dispose();
+});
+
+Deno.test("hessianSpectralDensity with d Lanczos steps has the extreme eigenvalues as nodes", async () => {
+  const { p, eig, d } = await setup();
+  const r = await hessianSpectralDensity(p.point, { probes: 2, steps: d, gridSize: 64 });
+  for (const nodes of r.nodes) {
+    assertClose(nodes[0], eig[0], { atol: 1e-4 }, "lowest node");
+    assertClose(nodes[nodes.length - 1], eig[d - 1], { atol: 1e-4 }, "highest node");
+  }
+  const dl = r.density[1].lambda - r.density[0].lambda;
+  assertClose(r.density.reduce((s, row) => s + row.density * dl, 0), 1, { atol: 0.02 }, "mass");
+  p.dispose();
+});
+
+Deno.test("spectral measurements reject bad methods", async () => {
+  const { p } = await setup();
+  await assert.rejects(() => sharpness(p.point, { method: "arnoldi" as "power" }), {
+    name: "TypeError",
+    message:
+      'Cannot measure the sharpness: method must be "lanczos" or "power", current value is "arnoldi"',
+  });
+  await assert.rejects(() => hessianTrace(p.point, { method: "exact" as "hutch++" }), {
+    name: "TypeError",
+    message:
+      'Cannot estimate the Hessian trace: method must be "hutch++" or "hutchinson", current value is "exact"',
+  });
+  p.dispose();
+});
