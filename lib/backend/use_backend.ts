@@ -242,7 +242,6 @@ function webgpuObjection(adapter: AdapterProbe): string | undefined {
 
 /** Why `auto` passes over the native backend, if it does. */
 function nativeObjection(): string | undefined {
-  if (!NATIVE_IN_AUTO) return "not yet part of auto (being validated)";
   const status = nativeBackendStatus();
   if (!status.available) return status.reason;
   if (status.info.gflops < NATIVE_MIN_GFLOPS) {
@@ -254,7 +253,6 @@ function nativeObjection(): string | undefined {
 }
 
 let nativeThreadsSet = false;
-const NATIVE_IN_AUTO = false;
 
 async function activate(name: BackendName, threads?: number): Promise<string | undefined> {
   if (name === "native") {
