@@ -4,3 +4,10 @@
  * @module
  */
 export * from "./types.ts";
+export * from "./apply_updates.ts";
+export * from "./gradient_transformations.ts";
+export * from "./optimizer_from.ts";
+export * from "./sgd.ts";
+export * from "./heavy_ball.ts";
+export * from "./adam.ts";
+export * from "./rmsprop.ts";
