@@ -1,0 +1,115 @@
+/**
+ * Argument checks shared by the games area. Messages follow the house form: what failed, the
+ * argument, its value and the fix.
+ *
+ * @module
+ */
+import type { Domain } from "./domain.ts";
+
+/** Formats a value for an error message. */
+export function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "function") return "a function";
+  if (value === null || typeof value !== "object") return String(value);
+  if (ArrayBuffer.isView(value)) {
+    return `a ${value.constructor.name} of length ${
+      (value as unknown as ArrayLike<number>).length
+    }`;
+  }
+  try {
+    const s = JSON.stringify(value);
+    return s.length > 80 ? s.slice(0, 77) + "..." : s;
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/** Throws unless value is an integer ≥ 1. */
+export function checkPositiveInteger(value: unknown, name: string, context: string): void {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new RangeError(
+      `${context}: ${name} must be a positive integer, current value is ${show(value)}`,
+    );
+  }
+}
+
+/** Throws unless value is an integer ≥ 0. */
+export function checkNonNegativeInteger(value: unknown, name: string, context: string): void {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+    throw new RangeError(
+      `${context}: ${name} must be a non-negative integer, current value is ${show(value)}`,
+    );
+  }
+}
+
+/** Throws unless value is a finite number > 0. */
+export function checkPositive(value: unknown, name: string, context: string): void {
+  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(
+      `${context}: ${name} must be a positive finite number, current value is ${show(value)}`,
+    );
+  }
+}
+
+/** Throws unless value is a finite number in [lo, hi]. */
+export function checkInRange(
+  value: unknown,
+  lo: number,
+  hi: number,
+  name: string,
+  context: string,
+): void {
+  if (typeof value !== "number" || !(value >= lo && value <= hi)) {
+    throw new RangeError(
+      `${context}: ${name} must be a number in [${lo}, ${hi}], current value is ${show(value)}`,
+    );
+  }
+}
+
+/** Throws unless domain is one made by torus(), euclidean() or sphere(). */
+export function checkDomain(domain: unknown, name: string, context: string): Domain {
+  const d = domain as Partial<Domain> | undefined;
+  const ok = d !== null && typeof d === "object" && Number.isInteger(d.dim) && d.dim! >= 1 &&
+    (d.kind === "torus" ||
+      (d.kind === "sphere" && d.dim! >= 2) ||
+      (d.kind === "euclidean" && (d as { confinement: number }).confinement > 0 &&
+        Number.isFinite((d as { confinement: number }).confinement) &&
+        (d as { extent: number }).extent > 0 && Number.isFinite((d as { extent: number }).extent)));
+  if (!ok) {
+    throw new TypeError(
+      `${context}: ${name} must be a domain made by torus(dim), euclidean(dim) or sphere(dim), current value is ${
+        show(domain)
+      }`,
+    );
+  }
+  return d as Domain;
+}
+
+/** Throws unless positions is a Float64Array holding whole points of `dim` finite coordinates. */
+export function checkPositions(
+  positions: unknown,
+  dim: number,
+  name: string,
+  context: string,
+): Float64Array {
+  if (!(positions instanceof Float64Array)) {
+    throw new TypeError(
+      `${context}: ${name} must be a Float64Array of points (row-major, ${dim} per point), current value is ${
+        show(positions)
+      }`,
+    );
+  }
+  if (positions.length === 0 || positions.length % dim !== 0) {
+    throw new RangeError(
+      `${context}: ${name} must hold a positive whole number of points of ${dim} coordinates, current length is ${positions.length}`,
+    );
+  }
+  for (let i = 0; i < positions.length; i++) {
+    if (!Number.isFinite(positions[i])) {
+      throw new RangeError(
+        `${context}: ${name} must be finite, entry ${i} is ${positions[i]}`,
+      );
+    }
+  }
+  return positions;
+}
