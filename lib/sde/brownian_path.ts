@@ -1,6 +1,7 @@
 import { Rng, type Seed } from "../random/mod.ts";
 import type { NoisePath } from "./noise_path.ts";
 import { checkFinite, checkIncrement, checkPositiveInteger, pathSeed } from "./_path_util.ts";
+import { fillScaledNormals } from "./_normals.ts";
 
 /** Options for {@linkcode brownianPath}. */
 export interface BrownianPathOptions {
@@ -70,6 +71,7 @@ export function brownianPath(options: BrownianPathOptions = {}): NoisePath {
   const size = particles * dim;
   let last = t0;
   let started = false;
+  let spare: Float64Array | undefined;
   return {
     kind: "brownian",
     particles,
@@ -94,16 +96,13 @@ export function brownianPath(options: BrownianPathOptions = {}): NoisePath {
       }
       started = true;
       last = u;
-      const h = u - s, sh = Math.sqrt(h);
-      rng.fillNormal(dW);
-      for (let i = 0; i < size; i++) dW[i] *= sh;
-      if (levyArea && dZ !== undefined) {
-        rng.fillNormal(dZ);
-        const c = h * Math.sqrt(h / 12);
-        for (let i = 0; i < size; i++) dZ[i] = 0.5 * h * dW[i] + c * dZ[i];
-      } else if (levyArea) {
-        // Keep the stream the same whether or not ΔZ is read.
-        for (let i = 0; i < size; i++) rng.normal();
+      const h = u - s;
+      fillScaledNormals(rng, dW, Math.sqrt(h));
+      if (levyArea) {
+        // Drawn even when ΔZ is not read, so the stream does not depend on it.
+        const z = dZ ?? (spare ??= new Float64Array(size));
+        fillScaledNormals(rng, z, h * Math.sqrt(h / 12));
+        for (let i = 0; i < size; i++) z[i] += 0.5 * h * dW[i];
       }
     },
   };

@@ -15,4 +15,5 @@ export * from "./sde_solver.ts";
 export * from "./euler_maruyama.ts";
 export * from "./milstein.ts";
 export * from "./explicit_order15.ts";
+export * from "./linear_drift.ts";
 export * from "./solve_sde.ts";

@@ -1,6 +1,7 @@
 import { Rng, type Seed } from "../random/mod.ts";
 import type { NoisePath } from "./noise_path.ts";
 import { fillBridgeAt, fillMidpoint } from "./_gaussian_bridge.ts";
+import { fillScaledNormals } from "./_normals.ts";
 import {
   checkFinite,
   checkIncrement,
@@ -126,13 +127,10 @@ export function virtualBrownianTree(options: VirtualBrownianTreeOptions = {}): V
   const rootY = levyArea ? new Float64Array(size) : undefined;
   {
     const rng = new Rng(nodeSeed(seed, 0, 0, 2));
-    rng.fillNormal(rootW);
-    const sh = Math.sqrt(span);
-    for (let i = 0; i < size; i++) rootW[i] *= sh;
-    if (rootY !== undefined && z2 !== undefined) {
-      rng.fillNormal(z2);
-      const c = span * Math.sqrt(span / 12);
-      for (let i = 0; i < size; i++) rootY[i] = 0.5 * span * rootW[i] + c * z2[i];
+    fillScaledNormals(rng, rootW, Math.sqrt(span));
+    if (rootY !== undefined) {
+      fillScaledNormals(rng, rootY, span * Math.sqrt(span / 12));
+      for (let i = 0; i < size; i++) rootY[i] += 0.5 * span * rootW[i];
     }
   }
   // The midpoint values of the node at each depth on the current root-to-leaf path.
@@ -143,8 +141,8 @@ export function virtualBrownianTree(options: VirtualBrownianTreeOptions = {}): V
 
   function drawNormals(depth: number, index: number, tag: number): void {
     const rng = new Rng(nodeSeed(seed, depth + 1, index, tag));
-    rng.fillNormal(z1);
-    if (z2 !== undefined) rng.fillNormal(z2);
+    fillScaledNormals(rng, z1, 1);
+    if (z2 !== undefined) fillScaledNormals(rng, z2, 1);
   }
 
   function evaluate(t: number, w: Float64Array, y?: Float64Array): void {
