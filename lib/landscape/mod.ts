@@ -13,3 +13,5 @@ export * from "./sharpness.ts";
 export * from "./top_hessian_eigenvalues.ts";
 export * from "./hessian_trace.ts";
 export * from "./hessian_spectral_density.ts";
+export * from "./evaluate_loss.ts";
+export * from "./evaluate_accuracy.ts";

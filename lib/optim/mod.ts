@@ -11,3 +11,4 @@ export * from "./sgd.ts";
 export * from "./heavy_ball.ts";
 export * from "./adam.ts";
 export * from "./rmsprop.ts";
+export * from "./train.ts";

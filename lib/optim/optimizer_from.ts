@@ -1,6 +1,6 @@
 import { tf } from "../backend/mod.ts";
 import { checkGradientCount } from "./_checks.ts";
-import type { GradientTransformation, Optimizer, OptimizerState, OptimizerStep } from "./types.ts";
+import type { GradientTransformation, Optimizer, OptimizerState } from "./types.ts";
 
 /** Options for {@linkcode optimizerFrom}. */
 export interface OptimizerFromOptions {
@@ -46,9 +46,7 @@ export function optimizerFrom<S extends OptimizerState>(
     init: (params) => tf.tidy(() => transform.init(params)),
     update(gradients, state, params, context) {
       checkGradientCount(gradients, 1, name);
-      return tf.tidy(() =>
-        transform.update(gradients[0], state, params, context) as unknown as tf.TensorContainer
-      ) as unknown as OptimizerStep<S>;
+      return tf.tidy(() => transform.update(gradients[0], state, params, context));
     },
   };
   return Object.freeze(optimizer);

@@ -26,8 +26,12 @@ import type { Dataset } from "../data/mod.ts";
  */
 export type OptimizerState = tf.TensorContainerObject;
 
-/** What `update` returns. */
-export interface OptimizerStep<S extends OptimizerState = OptimizerState> {
+/**
+ * What `update` returns. It is a tensor container, so `tf.tidy(() => opt.update(...))` keeps it
+ * and frees the temporaries.
+ */
+export interface OptimizerStep<S extends OptimizerState = OptimizerState>
+  extends tf.TensorContainerObject {
   /** The change to add to the parameters, θ ← θ + updates (same shapes as the parameters). */
   updates: Params;
   /** The next state. */

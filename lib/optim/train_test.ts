@@ -1,0 +1,295 @@
+import assert from "node:assert/strict";
+import { tf } from "../backend/mod.ts";
+import { createDataset, gaussianMixture } from "../data/mod.ts";
+import {
+  crossEntropy,
+  disposeParams,
+  flattenParams,
+  mlp,
+  mse,
+  unflattenParams,
+} from "../nn/mod.ts";
+import { lossAndGrad64 } from "../nn/_float64_reference.ts";
+import { gd, sgd } from "./sgd.ts";
+import { train } from "./train.ts";
+import type { Optimizer } from "./types.ts";
+import { assertAllClose, assertClose } from "../_test_util.ts";
+
+const XS = [[1, 0.5], [-0.3, 2], [0.7, -1.2], [1.5, 0.1], [-1, -0.4], [0.2, 0.9]];
+const YS = [[1], [-0.5], [0.3], [2], [-1], [0.4]];
+
+Deno.test("train with gd follows float64 gradient descent step by step", async () => {
+  const data = createDataset(XS, YS);
+  const net = { sizes: [2, 3, 1], activation: "tanh" };
+  const model = mlp(net.sizes, { activation: "tanh" });
+  const init = model.init(4);
+  let theta = await flattenParams(init);
+  const before = tf.memory().numTensors;
+  const run = await train({ model, loss: mse, data }, gd({ lr: 0.3 }), {
+    params: init,
+    steps: 20,
+    every: 5,
+  });
+  const losses: number[] = [];
+  for (let step = 0; step <= 20; step++) {
+    const { value, grad } = lossAndGrad64(net, "mse", theta, XS, YS);
+    if (step % 5 === 0) losses.push(value);
+    theta = theta.map((t, i) => t - 0.3 * grad[i]);
+  }
+  assertAllClose(run.history.map((r) => r.loss as number), losses, { rtol: 1e-4 }, "losses");
+  const thetaGot = await flattenParams(run.params);
+  const thetaWant = await (async () => {
+    let t = await flattenParams(init);
+    for (let s = 0; s < 20; s++) {
+      const { grad } = lossAndGrad64(net, "mse", t, XS, YS);
+      t = t.map((v, i) => v - 0.3 * grad[i]);
+    }
+    return t;
+  })();
+  assertAllClose(thetaGot, thetaWant, { atol: 1e-4 }, "θ after 20 steps");
+  assert.deepEqual(run.history.map((r) => r.step), [0, 5, 10, 15, 20]);
+  assert.deepEqual(run.history.map((r) => r.epoch), [0, 5, 10, 15, 20]);
+  assert.equal(run.diverged, false);
+  assert.equal(run.steps, 20);
+  run.dispose();
+  assert.equal(tf.memory().numTensors, before, "no tensors left after dispose");
+  // The caller's initial parameters are untouched.
+  assert.deepEqual(await flattenParams(init), await flattenParams(model.init(4)));
+  disposeParams(init);
+  data.dispose();
+});
+
+/** An optimizer that records the batches it is given and otherwise does SGD. */
+function recordingSgd(lr: number, seen: Int32Array[], gradientsPerStep = 1): Optimizer {
+  const base = sgd({ lr });
+  return {
+    ...base,
+    name: "recording",
+    gradientsPerStep,
+    update: (gradients, state, params, context) =>
+      base.update([gradients[0]], state, params, context),
+    prepareBatch(batch) {
+      seen.push(batch.indices.slice());
+      return batch;
+    },
+  };
+}
+
+Deno.test("train's sampling: distinct within a batch, permutations per epoch, or independent draws", async () => {
+  const data = createDataset(XS, YS);
+  const model = mlp([2, 1], { activation: "identity" });
+  const run = async (
+    sampling: "without-replacement" | "with-replacement" | "shuffle",
+    b: number,
+  ) => {
+    const seen: Int32Array[] = [];
+    const r = await train({ model, loss: mse, data }, recordingSgd(0.01, seen), {
+      steps: 30,
+      batchSize: b,
+      sampling,
+      every: 30,
+    });
+    r.dispose();
+    return seen;
+  };
+  const without = await run("without-replacement", 4);
+  assert.ok(without.every((b) => new Set(b).size === 4));
+  const shuffled = await run("shuffle", 3);
+  // 30 batches of 3 = 15 epochs of 6: every consecutive pair of batches is a permutation.
+  for (let e = 0; e < 15; e++) {
+    const epoch = [...shuffled[2 * e], ...shuffled[2 * e + 1]].sort();
+    assert.deepEqual(epoch, [0, 1, 2, 3, 4, 5]);
+  }
+  const withRep = await run("with-replacement", 5);
+  assert.ok(withRep.some((b) => new Set(b).size < 5), "draws with replacement repeat indices");
+  assert.ok(withRep.every((b) => b.every((i) => i >= 0 && i < 6)));
+  // Same seed, same batches; another seed, others.
+  assert.deepEqual(await run("without-replacement", 4), without);
+  data.dispose();
+});
+
+Deno.test("train hands a multi-gradient optimizer independent batches, one gradient each", async () => {
+  const data = createDataset(XS, YS);
+  const model = mlp([2, 1], { activation: "identity" });
+  const seen: Int32Array[] = [];
+  const base = sgd({ lr: 0.1 });
+  const twoBatch: Optimizer = {
+    ...base,
+    name: "two-batch",
+    gradientsPerStep: 2,
+    update(gradients, state, params, context) {
+      assert.equal(gradients.length, 2);
+      return tf.tidy(() => {
+        // (g1 + g2)/2: the mean of two independent batch gradients.
+        const mean = gradients[0].map((g, j) => tf.mul(tf.add(g, gradients[1][j]), 0.5));
+        return base.update([mean], state, params, context);
+      });
+    },
+    prepareBatch(batch) {
+      seen.push(batch.indices.slice());
+      return batch;
+    },
+  };
+  const r = await train({ model, loss: mse, data }, twoBatch, { steps: 5, batchSize: 2, every: 5 });
+  assert.equal(seen.length, 10);
+  assert.ok(seen.some((b, i) => i % 2 === 0 && b.join() !== seen[i + 1].join()));
+  // Epochs count both batches: 5 steps × 2 batches × 2 samples / 6.
+  assertClose(r.final.epoch as number, 20 / 6, { rtol: 1e-12 }, "epoch");
+  r.dispose();
+  data.dispose();
+});
+
+Deno.test("train records divergence as data: diverged, the step, no throw, no leak", async () => {
+  // L = ½·mean(w x)² with x = 2: H = 4, so gd at lr 0.6 > 2/4 blows up geometrically (×1.4).
+  const data = createDataset([[2]], [[0]]);
+  const model = mlp([1, 1], { bias: false, activation: "identity" });
+  const params = [tf.tensor2d([[1]])];
+  const before = tf.memory().numTensors;
+  const run = await train({ model, loss: mse, data }, gd({ lr: 0.6 }), {
+    params,
+    steps: 200,
+    every: 10,
+    divergenceThreshold: 1e4,
+  });
+  // Loss 2·1.4^{2t} > 1e4 first at t = 13 (2·1.4^26 ≈ 1.26e4).
+  assert.equal(run.diverged, true);
+  assert.equal(run.divergedAt, 13);
+  assert.equal(run.steps, 13);
+  assert.equal(run.final.diverged, true);
+  assert.equal(run.final.step, 13);
+  assertClose(run.final.batch_loss as number, 2 * 1.4 ** 26, { rtol: 1e-4 }, "loss at divergence");
+  run.dispose();
+  assert.equal(tf.memory().numTensors, before);
+  params[0].dispose();
+  data.dispose();
+});
+
+Deno.test("train: trackers, tags, every, stopWhen, awaited onRecord and progress", async () => {
+  const data = gaussianMixture({ samples: 40, seed: 1 });
+  const model = mlp([2, 8, 2], { activation: "tanh" });
+  const order: string[] = [];
+  const progress: number[] = [];
+  const run = await train({ model, loss: crossEntropy, data }, sgd({ lr: 0.5 }), {
+    steps: 60,
+    batchSize: 8,
+    every: 20,
+    seed: 3,
+    tags: { lr: 0.5, run: "a" },
+    track: {
+      norm: async (p) => {
+        const t = await flattenParams(p.params);
+        return Math.hypot(...t);
+      },
+      half: (p) => ({ value: p.step / 2 }),
+      pair: (p) => ({ first: p.step, second: "x" }),
+    },
+    onRecord: async (row) => {
+      await new Promise((r) => setTimeout(r, 1));
+      order.push(`record ${(row as { step: number }).step}`);
+    },
+    onProgress: (info) => progress.push(info.done),
+    stopWhen: (row) => (row.step as number) >= 40,
+  });
+  assert.deepEqual(order, ["record 0", "record 20", "record 40"]);
+  assert.deepEqual(
+    Object.keys(run.final).sort(),
+    [
+      "accuracy",
+      "diverged",
+      "epoch",
+      "first",
+      "half",
+      "loss",
+      "lr",
+      "norm",
+      "run",
+      "second",
+      "step",
+    ].sort(),
+  );
+  assert.equal(run.final.half, 20);
+  assert.equal(run.final.lr, 0.5);
+  assert.equal(run.steps, 40);
+  assert.ok((run.final.accuracy as number) > 0.8, "the mixture is separable enough");
+  assert.equal(progress.at(-1), 40);
+  assert.ok(progress.length > 3);
+  // The same seed reproduces the run exactly.
+  const again = await train({ model, loss: crossEntropy, data }, sgd({ lr: 0.5 }), {
+    steps: 40,
+    batchSize: 8,
+    every: 20,
+    seed: 3,
+  });
+  assert.equal(again.final.loss, run.final.loss);
+  run.dispose();
+  again.dispose();
+  data.dispose();
+});
+
+Deno.test("train evaluates the test set when the data has one", async () => {
+  const data = gaussianMixture({ samples: 20, seed: 2 });
+  const test = gaussianMixture({ samples: 10, seed: 3 });
+  const withTest = { ...data, test };
+  const model = mlp([2, 2], { activation: "identity" });
+  const run = await train({ model, loss: crossEntropy, data: withTest }, gd({ lr: 0.1 }), {
+    steps: 2,
+    every: 1,
+  });
+  assert.ok(typeof run.final.test_loss === "number" && typeof run.final.test_accuracy === "number");
+  run.dispose();
+  data.dispose();
+  test.dispose();
+});
+
+Deno.test("train rejects bad options with messages naming them", async () => {
+  const data = createDataset(XS, YS);
+  const model = mlp([2, 1]);
+  const objective = { model, loss: mse, data };
+  const opt = sgd({ lr: 0.1 });
+  await assert.rejects(() => train(objective, opt, { batchSize: 7 }), {
+    name: "RangeError",
+    message:
+      "Cannot train: batchSize must be an integer in [1, 6] (the samples in the data), current value is 7",
+  });
+  await assert.rejects(() => train(objective, opt, { steps: -1 }), {
+    name: "RangeError",
+    message: "Cannot train: steps must be a non-negative integer, current value is -1",
+  });
+  await assert.rejects(() => train(objective, opt, { every: 0 }), {
+    name: "RangeError",
+    message: "Cannot train: every must be a positive integer, current value is 0",
+  });
+  await assert.rejects(() => train(objective, opt, { sampling: "epoch" as "shuffle" }), {
+    name: "TypeError",
+    message:
+      'Cannot train: sampling must be "without-replacement", "with-replacement" or "shuffle", current value is "epoch"',
+  });
+  await assert.rejects(() => train(objective, {} as Optimizer), {
+    name: "TypeError",
+    message:
+      "Cannot train: optimizer must be an Optimizer (e.g. sgd({ lr: 0.1 })), current value is [object Object]",
+  });
+  await assert.rejects(() => train({ ...objective, model: mlp([3, 1]) }, opt), {
+    name: "TypeError",
+    message:
+      "Cannot train: the data has 2 features but the model takes 3; build the model with input width 2",
+  });
+  const wrong = unflattenParams(new Float64Array(3), [{ shape: [3] }]);
+  await assert.rejects(() => train(objective, opt, { params: wrong }), {
+    name: "TypeError",
+    message:
+      "Cannot train: options.params must hold 2 tensors (the model's paramSpecs), current length is 1",
+  });
+  const before = tf.memory().numTensors;
+  await assert.rejects(
+    () => train(objective, opt, { steps: 1, track: { bad: () => undefined as unknown as number } }),
+    {
+      name: "TypeError",
+      message:
+        "Cannot train: the tracker bad must return a number, { value } or a record of scalars, current value is undefined",
+    },
+  );
+  assert.equal(tf.memory().numTensors, before, "a failing tracker does not leak the run's tensors");
+  disposeParams(wrong);
+  data.dispose();
+});
