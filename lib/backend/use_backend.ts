@@ -18,6 +18,18 @@ export type BackendRequest = BackendName | "auto";
 /** The backends in the order `auto` prefers them. */
 export const BACKEND_NAMES: readonly BackendName[] = ["webgpu", "native", "wasm", "cpu"];
 
+/**
+ * Why tfjs's multithreaded WASM build does not run under Deno (checked by
+ * `wasm_threads_test.ts`): Deno has module workers, shared WebAssembly memory, posting compiled
+ * modules and `Atomics.wait`, but tfjs's Emscripten build sees Deno's `process` global and takes
+ * its Node.js path, whose `worker_threads` Worker rejects the blob URL tfjs gives it
+ * (`ERR_WORKER_PATH`), and its browser path needs classic workers (`importScripts`), which Deno
+ * does not have.
+ */
+export const WASM_THREADS_UNAVAILABLE =
+  "tfjs's threaded WASM build needs classic workers or Node worker_threads with a file path; " +
+  "under Deno it fails with ERR_WORKER_PATH";
+
 /** The GPU adapter WebGPU would run on. */
 export interface AdapterInfo {
   /** The driver's description, e.g. `"llvmpipe (LLVM 15.0.6, 256 bits)"`. */
@@ -55,7 +67,12 @@ export interface BackendReport {
   /** The BLAS and its threads, when the native backend is in use. */
   native?: NativeBlasInfo;
   /** WASM features, when the WASM backend is in use. */
-  wasm?: { simd: boolean; threads: boolean };
+  wasm?: {
+    simd: boolean;
+    threads: boolean;
+    /** Why threads are off, when they are (see {@linkcode WASM_THREADS_UNAVAILABLE}). */
+    threadsReason?: string;
+  };
   /** Each backend passed over, with the reason. */
   skipped: { name: BackendName; reason: string }[];
   /** One line for people: backend, adapter and the reasons in brief. */
@@ -139,12 +156,15 @@ export async function useBackend(
       if (name !== chosen) skipped.push({ name, reason: "not requested" });
     }
   }
-  const wasm = chosen === "wasm"
-    ? {
+  let wasm: BackendReport["wasm"];
+  if (chosen === "wasm") {
+    const threads = Boolean(await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT"));
+    wasm = {
       simd: Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")),
-      threads: Boolean(await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")),
-    }
-    : undefined;
+      threads,
+      ...(threads ? {} : { threadsReason: WASM_THREADS_UNAVAILABLE }),
+    };
+  }
   const native = nativeBackendStatus();
   const report: BackendReport = {
     name: chosen,
