@@ -15,3 +15,6 @@ export * from "./hessian_trace.ts";
 export * from "./hessian_spectral_density.ts";
 export * from "./evaluate_loss.ts";
 export * from "./evaluate_accuracy.ts";
+export * from "./per_sample_gradients.ts";
+export * from "./gradient_noise_covariance.ts";
+export * from "./gradient_noise_non_uniformity.ts";
