@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { assertClose } from "../_test_util.ts";
+import { mathjsGame } from "./mathjs_game.ts";
+import { gameGrid } from "./game_grid.ts";
+import { euclidean } from "./euclidean.ts";
+
+Deno.test("gameGrid: the payoff matrix between grid points, row-major over x", async () => {
+  const game = mathjsGame("x*y^2", {
+    x: euclidean(1, { extent: 1 }),
+    y: euclidean(1, { extent: 2 }),
+  });
+  const grid = await gameGrid(game, { pointsX: 4, pointsY: 8 });
+  assert.equal(grid.payoff.length, 32);
+  for (let i = 0; i < 4; i++) {
+    for (let j = 0; j < 8; j++) {
+      assertClose(grid.payoff[i * 8 + j], grid.x.points[i] * grid.y.points[j] ** 2, {
+        rtol: 1e-15,
+      });
+    }
+  }
+  assert.equal(grid.temperature, game.temperature);
+  assert.equal(grid.game, game);
+});
+
+Deno.test("gameGrid rejects payoffs of the wrong size or not finite", async () => {
+  const game = mathjsGame("cos(x - y)");
+  await assert.rejects(
+    () => gameGrid({ ...game, payoff: () => new Float64Array(3) }, { pointsX: 4 }),
+    {
+      name: "TypeError",
+      message:
+        "Cannot discretise the game: game.payoff must return a Float64Array of 4 × 4 = 16 values (one per pair of grid points), it returned a Float64Array of length 3",
+    },
+  );
+  await assert.rejects(
+    () => gameGrid(mathjsGame("log(x - y)", { x: euclidean(1), y: euclidean(1) }), { pointsX: 4 }),
+    /Cannot discretise the game: the payoff is not finite at grid pair 0 \(value -Infinity\); check the formula on the whole domain/,
+  );
+});
