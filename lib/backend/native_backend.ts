@@ -147,7 +147,12 @@ export function setNativeThreads(threads: number): number {
   return setThreadsInternal!(threads);
 }
 
-/** The names of the kernels the native backend implements itself (for tests and reports). */
+/**
+ * The names of the kernels the native backend implements itself (the others are the CPU
+ * backend's); not re-exported by `minima`, for tests and reports.
+ *
+ * @returns Kernel names, e.g. `"BatchMatMul"`, `"Relu"`; empty when the backend is unavailable.
+ */
 export function nativeKernelNames(): string[] {
   nativeBackendStatus();
   return [...kernelNames];
