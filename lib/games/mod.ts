@@ -27,3 +27,4 @@ export * from "./langevin_descent_ascent.ts";
 export * from "./particle_nikaido_isoda.ts";
 export * from "./histogram_distance.ts";
 export * from "./sample_density.ts";
+export * from "./nikaido_isoda_estimate.ts";
