@@ -6,6 +6,7 @@ import { elementwiseKernels } from "./_native_elementwise.ts";
 import { reduceKernels } from "./_native_reduce.ts";
 import { transposeKernels } from "./_native_transpose.ts";
 import { matMulKernels } from "./_native_matmul.ts";
+import { gatherKernels } from "./_native_gather.ts";
 
 /** The BLAS behind the `native` backend, as reported by {@linkcode nativeBackendStatus}. */
 export interface NativeBlasInfo {
@@ -37,7 +38,7 @@ let kernelNames: string[] = [];
 /**
  * Registers the `native` TensorFlow.js backend (once) and reports on it: the tfjs CPU backend
  * (tensors in JS typed arrays) with its heavy kernels (matrix products, element-wise ops,
- * reductions, transposes, softmax) replaced by BLAS calls through Deno's FFI and by
+ * reductions, transposes, softmax, gathers) replaced by BLAS calls through Deno's FFI and by
  * specialised loops. Every other kernel is the CPU backend's own. A missing or broken BLAS, or
  * FFI not permitted, gives `{ available: false, reason }`, never an exception.
  *
@@ -73,6 +74,7 @@ export function nativeBackendStatus(): NativeBackendStatus {
     ...reduceKernels(blas),
     ...transposeKernels(blas),
     ...matMulKernels(blas),
+    ...gatherKernels(),
   };
   kernelNames = Object.keys(kernels);
   const cpuFactory = tf.findBackendFactory("cpu");

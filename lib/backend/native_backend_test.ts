@@ -480,6 +480,60 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "native backend: gather equals the CPU backend on every axis and dtype",
+  ignore,
+  async fn() {
+    const x = values(6 * 5 * 4, 1000);
+    const shape = [6, 5, 4];
+    for (const axis of [0, 1, 2, -1]) {
+      const dim = shape.at(axis)!;
+      const picks = [dim - 1, 0, 1, 1, dim - 1];
+      await assertSameAsCpu(
+        () => tf.gather(tf.tensor(x, shape), tf.tensor1d(picks, "int32"), axis),
+        `gather axis ${axis}`,
+      );
+      await assertSameAsCpu(
+        () =>
+          tf.gather(
+            tf.tensor(x, shape),
+            tf.tensor2d([picks.slice(0, 2), picks.slice(2, 4)], [2, 2], "int32"),
+            axis,
+          ),
+        `gather 2-D indices axis ${axis}`,
+      );
+    }
+    await assertSameAsCpu(
+      () => tf.gather(tf.tensor([1, 2, 3, 4], [2, 2], "int32"), tf.tensor1d([1, 0], "int32")),
+      "gather int32",
+    );
+    await assertSameAsCpu(
+      () => tf.gather(tf.tensor([1, 2, 3, 4], [2, 2]), tf.tensor1d([], "int32")),
+      "gather nothing",
+    );
+    await assertSameAsCpu(
+      () =>
+        tf.gather(
+          tf.tensor(x.subarray(0, 60), [3, 20]),
+          tf.tensor2d([[1, 2], [3, 4], [0, 5]], [3, 2], "int32"),
+          1,
+          1,
+        ),
+      "gather with batchDims 1 (CPU kernel)",
+    );
+    const previous = currentBackend().name;
+    await useBackend("native", { quiet: true });
+    try {
+      assert.throws(
+        () => tf.gather(tf.tensor([1, 2, 3], [3]), tf.tensor1d([3], "int32")),
+        { message: "GatherV2: the index value 3 is not in [0, 2]" },
+      );
+    } finally {
+      await useBackend(previous, { quiet: true });
+    }
+  },
+});
+
 /** A ReLU MLP's mean squared loss as a function of its flat parameters. */
 function mlpLoss(x: tf.Tensor2D, y: tf.Tensor2D, sizes: number[]) {
   return (...params: tf.Tensor[]): tf.Scalar => {
