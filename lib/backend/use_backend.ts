@@ -26,7 +26,7 @@ export const BACKEND_NAMES: readonly BackendName[] = ["webgpu", "native", "wasm"
  * (`ERR_WORKER_PATH`), and its browser path needs classic workers (`importScripts`), which Deno
  * does not have.
  */
-export const WASM_THREADS_UNAVAILABLE =
+export const WASM_THREADS_UNAVAILABLE: string =
   "tfjs's threaded WASM build needs classic workers or Node worker_threads with a file path; " +
   "under Deno it fails with ERR_WORKER_PATH";
 
@@ -34,7 +34,9 @@ export const WASM_THREADS_UNAVAILABLE =
 export interface AdapterInfo {
   /** The driver's description, e.g. `"llvmpipe (LLVM 15.0.6, 256 bits)"`. */
   description: string;
+  /** The vendor as the driver reports it (may be a PCI id). */
   vendor: string;
+  /** The architecture as the driver reports it (often empty). */
   architecture: string;
   /** True for a software rasteriser (llvmpipe, SwiftShader, lavapipe, WARP): correct, not fast. */
   isFallback: boolean;
