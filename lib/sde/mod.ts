@@ -23,3 +23,7 @@ export * from "./optimizer_sde.ts";
 export * from "./sgd_sde.ts";
 export * from "./rmsprop_sde.ts";
 export * from "./adam_sde.ts";
+export * from "./linear_scaling_rule.ts";
+export * from "./square_root_scaling_rule.ts";
+export * from "./tail_index.ts";
+export * from "./escape_times.ts";
