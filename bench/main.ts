@@ -15,7 +15,15 @@ const files = [...Deno.readDirSync(here)].map((e) => e.name).filter((n) => n.end
 const rows: BenchRow[] = [];
 const failures: string[] = [];
 for (const file of files) {
-  const { benchmarks } = await import(join(here, file)) as { benchmarks: Benchmark[] };
+  let benchmarks: Benchmark[];
+  try {
+    ({ benchmarks } = await import(join(here, file)) as { benchmarks: Benchmark[] });
+  } catch (error) {
+    // One broken file must not hide every other benchmark.
+    failures.push(`${file}: cannot load (${(error as Error).message.split("\n")[0]})`);
+    console.error(`# ${file}: cannot load: ${(error as Error).message.split("\n")[0]}`);
+    continue;
+  }
   for (const b of benchmarks) {
     if (values.filter && !`${b.group} ${b.name}`.includes(values.filter)) continue;
     console.log(`# ${b.group}: ${b.name}`);

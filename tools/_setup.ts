@@ -46,6 +46,26 @@ export const CHROMIUM: Requirement = {
   packages: ["chromium"],
 };
 
+/** OpenBLAS, which the native backend calls through FFI (Debian's pthread build). */
+export const OPENBLAS: Requirement = {
+  name: "OpenBLAS",
+  check: async () =>
+    Deno.build.os !== "linux" ||
+    (await exists("/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3")) ||
+    (await exists("/usr/lib/aarch64-linux-gnu/openblas-pthread/libblas.so.3")) ||
+    (await exists("/usr/lib/x86_64-linux-gnu/libopenblas.so.0")),
+  packages: ["libopenblas0-pthread"],
+};
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** numpy and PyTorch (with OpenBLAS), the benchmark references. */
 export const REFERENCES: Requirement = {
   name: "numpy and PyTorch",

@@ -7,11 +7,11 @@
  *
  * @module
  */
-import { CHROMIUM, ensure, JUPYTER, JUPYTER_EXTRAS, python } from "./_setup.ts";
+import { CHROMIUM, ensure, JUPYTER, JUPYTER_EXTRAS, OPENBLAS, python } from "./_setup.ts";
 import { installKernel, PROJECT_ROOT } from "../kernels/install.ts";
 
 try {
-  await ensure([JUPYTER, JUPYTER_EXTRAS, CHROMIUM]);
+  await ensure([JUPYTER, JUPYTER_EXTRAS, CHROMIUM, OPENBLAS]);
 } catch (error) {
   console.error((error as Error).message);
   Deno.exit(1);
@@ -29,6 +29,8 @@ const status = await new Deno.Command(Deno.execPath(), {
     MINIMA_JUPYTER_PATH: jupyterPath,
     MINIMA_PYTHON: await python(),
     MINIMA_PROFILE: "fast",
+    // OpenBLAS was ensured above: the native backend's tests must run, not skip.
+    ...(Deno.build.os === "linux" ? { MINIMA_REQUIRE_NATIVE: "1" } : {}),
   },
   stdin: "null",
 }).spawn().status;
