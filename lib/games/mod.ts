@@ -28,3 +28,5 @@ export * from "./particle_nikaido_isoda.ts";
 export * from "./histogram_distance.ts";
 export * from "./sample_density.ts";
 export * from "./nikaido_isoda_estimate.ts";
+export * from "./mode_coverage.ts";
+export * from "./mixed_gan.ts";
