@@ -314,8 +314,6 @@ function summarize(report: BackendReport): string {
   }
   if (report.source === "MINIMA_BACKEND") parts.push("from MINIMA_BACKEND");
   const why = report.skipped.filter((s) => s.reason !== "not requested");
-  if (why.length > 0) {
-    parts.push(`; skipped ${why.map((s) => `${s.name}: ${s.reason}`).join("; ")}`);
-  }
-  return parts.join(" ");
+  const skipped = why.map((s) => `${s.name}: ${s.reason}`).join("; ");
+  return parts.join(" ") + (skipped ? `; skipped ${skipped}` : "");
 }
