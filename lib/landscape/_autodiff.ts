@@ -122,11 +122,16 @@ export function chunkLoss(
 }
 
 /**
- * Keeps every parameter on the tape with a zero term, so that a gradient that does not depend
- * on some parameter (a loss linear in it) is 0 instead of an error from tf.grads.
+ * ∇ of a scalar function at xs, with the value. A parameter the function does not depend on (a
+ * loss linear in it, for the outer pass of an HVP) gets a zero gradient instead of the error
+ * tf.grads throws: tfjs's engine is asked to allow missing gradients, at no extra cost.
  */
-function tether(value: tf.Scalar, params: Params): tf.Scalar {
-  return tf.add(value, tf.mul(0, tf.addN(params.map((p) => tf.sum(p))))) as tf.Scalar;
+export function gradients(
+  f: (...xs: tf.Tensor[]) => tf.Scalar,
+  xs: tf.Tensor[],
+): { value: tf.Scalar; grads: tf.Tensor[] } {
+  const { value, grads } = tf.engine().gradients(() => f(...xs), xs, undefined, true);
+  return { value, grads: grads.map((g, i) => g ?? tf.zerosLike(xs[i])) };
 }
 
 /** ∇θ of (scale)·Σᵢ ℓᵢ over a chunk, with the loss value. New tensors. */
@@ -137,12 +142,7 @@ export function chunkGradient(
   chunk: Chunk,
   scale: number,
 ): { value: tf.Scalar; grads: Params } {
-  return tf.tidy(() => {
-    const { value, grads } = tf.valueAndGrads((...ps: tf.Tensor[]) =>
-      tether(chunkLoss(model, loss, ps, chunk, scale), ps)
-    )(params);
-    return { value: value as tf.Scalar, grads };
-  });
+  return tf.tidy(() => gradients((...ps) => chunkLoss(model, loss, ps, chunk, scale), params));
 }
 
 /**
@@ -156,15 +156,12 @@ export function chunkHvp(
   chunk: Chunk,
   scale: number,
 ): Params {
-  return tf.tidy(() => {
-    const inner = tf.grads((...ps: tf.Tensor[]) =>
-      tether(chunkLoss(model, loss, ps, chunk, scale), ps)
-    );
-    return tf.grads((...ps: tf.Tensor[]) => {
-      const g = inner(ps);
-      return tether(tf.addN(g.map((gj, j) => tf.sum(tf.mul(gj, v[j])))) as tf.Scalar, ps);
-    })(params);
-  });
+  return tf.tidy(() =>
+    gradients((...ps) => {
+      const g = gradients((...qs) => chunkLoss(model, loss, qs, chunk, scale), ps).grads;
+      return tf.addN(g.map((gj, j) => tf.sum(tf.mul(gj, v[j])))) as tf.Scalar;
+    }, params).grads
+  );
 }
 
 /** Parameters repeated along a new leading axis of length b. */
@@ -186,12 +183,9 @@ export function chunkPerSampleGradients(
   if (!model.perSampleParams) {
     return loopOverSamples(chunk, (piece) => chunkGradient(model, loss, params, piece, 1).grads);
   }
-  return tf.tidy(() => {
-    const tiled = tileParams(params, chunk.n);
-    return tf.grads((...ps: tf.Tensor[]) => tether(chunkLoss(model, loss, ps, chunk, 1), ps))(
-      tiled,
-    );
-  });
+  return tf.tidy(() =>
+    gradients((...ps) => chunkLoss(model, loss, ps, chunk, 1), tileParams(params, chunk.n)).grads
+  );
 }
 
 /**
@@ -211,16 +205,12 @@ export function chunkPerSampleHvp(
       (piece, i) => chunkHvp(model, loss, params, u.map((t) => tf.gather(t, i)), piece, 1),
     );
   }
-  return tf.tidy(() => {
-    const tiled = tileParams(params, chunk.n);
-    const inner = tf.grads((...ps: tf.Tensor[]) =>
-      tether(chunkLoss(model, loss, ps, chunk, 1), ps)
-    );
-    return tf.grads((...ps: tf.Tensor[]) => {
-      const g = inner(ps);
-      return tether(tf.addN(g.map((gj, j) => tf.sum(tf.mul(gj, u[j])))) as tf.Scalar, ps);
-    })(tiled);
-  });
+  return tf.tidy(() =>
+    gradients((...ps) => {
+      const g = gradients((...qs) => chunkLoss(model, loss, qs, chunk, 1), ps).grads;
+      return tf.addN(g.map((gj, j) => tf.sum(tf.mul(gj, u[j])))) as tf.Scalar;
+    }, tileParams(params, chunk.n)).grads
+  );
 }
 
 /** Runs `fn` on each sample of a chunk alone and stacks the results along a new axis 0. */
