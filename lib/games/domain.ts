@@ -11,6 +11,7 @@
  */
 /** The flat torus [0, 2π)^dim: positions are angles, wrapped after every move. */
 export interface TorusDomain {
+  /** "torus". */
   readonly kind: "torus";
   /** Angles per point. */
   readonly dim: number;
@@ -21,6 +22,7 @@ export interface TorusDomain {
  * exp(−β(f + U)) are normalisable for any bounded payoff.
  */
 export interface EuclideanDomain {
+  /** "euclidean". */
   readonly kind: "euclidean";
   /** Coordinates per point. */
   readonly dim: number;
@@ -32,6 +34,7 @@ export interface EuclideanDomain {
 
 /** The unit sphere S^(dim−1) in R^dim: positions are unit vectors in ambient coordinates. */
 export interface SphereDomain {
+  /** "sphere". */
   readonly kind: "sphere";
   /** Ambient coordinates per point (the sphere has dimension dim − 1). */
   readonly dim: number;

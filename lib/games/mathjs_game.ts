@@ -55,8 +55,23 @@ export interface MathjsGame extends Game {
   readonly gradY: readonly string[];
   /** The generated JavaScript of the three kernels. */
   readonly source: { readonly payoff: string; readonly fieldX: string; readonly fieldY: string };
+  /**
+   * K(x_i, y_j), row-major [n, m], synchronously.
+   * @param x n points of x.dim coordinates.
+   * @param y m points of y.dim coordinates.
+   */
   payoff(x: Float64Array, y: Float64Array): Float64Array;
+  /**
+   * (1/m) Σ_j ∇_x K(x_i, y_j), [n, x.dim], synchronously.
+   * @param x n points.
+   * @param y m points.
+   */
   fieldX(x: Float64Array, y: Float64Array): Float64Array;
+  /**
+   * (1/n) Σ_i ∇_y K(x_i, y_j), [m, y.dim], synchronously.
+   * @param x n points.
+   * @param y m points.
+   */
   fieldY(x: Float64Array, y: Float64Array): Float64Array;
 }
 

@@ -30,3 +30,5 @@ export * from "./sample_density.ts";
 export * from "./nikaido_isoda_estimate.ts";
 export * from "./mode_coverage.ts";
 export * from "./mixed_gan.ts";
+export * from "./density_rows.ts";
+export * from "./point_rows.ts";

@@ -152,7 +152,23 @@ export type ParticleStep = (
 ) => Promise<{ x: Float64Array; y: Float64Array; evaluations: number }>;
 
 /**
- * Builds a {@linkcode ParticleSolver} from its step: init, update and the shared solve loop.
+ * Builds a {@linkcode ParticleSolver} from its step: init, update and the shared solve loop
+ * (rows, frames, metrics, progress). The step receives the state and a generator positioned at
+ * the state's noise stream, and returns the new particles and the force evaluations it used.
+ *
+ * @example Noiseless best-response-free descent–ascent, as a custom solver
+ * ```ts
+ * import { mathjsGame, particleSolver } from "minima";
+ * import assert from "node:assert/strict";
+ *
+ * const game = mathjsGame("cos(x - y)");
+ * const gda = particleSolver("gda", game, async (s) => {
+ *   const fx = await game.fieldX(s.x, s.y), fy = await game.fieldY(s.x, s.y);
+ *   return { x: s.x.map((v, i) => v - 0.1 * fx[i]), y: s.y.map((v, j) => v + 0.1 * fy[j]), evaluations: 2 };
+ * });
+ * const run = await gda.solve({ x: 4, y: 4, iterations: 3, seed: 1 });
+ * assert.equal(run.state.evaluations, 6);
+ * ```
  *
  * @param name The solver's name.
  * @param game The game.

@@ -2,7 +2,7 @@ import { Rng, type Seed } from "../random/mod.ts";
 import type { DomainGrid } from "./domain_grid.ts";
 import type { ParticleMeasure } from "./particle_measure.ts";
 import { checkPositiveInteger } from "./_checks.ts";
-import { checkDensity } from "./nikaido_isoda.ts";
+import { checkDensity } from "./_density_ops.ts";
 import { wrapAngle } from "./_domain_ops.ts";
 
 /** Options for {@linkcode sampleDensity}. */
