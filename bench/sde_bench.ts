@@ -2,7 +2,8 @@
  * Euler–Maruyama for Ornstein–Uhlenbeck particles, minima (`solveSde` over Float64Arrays) against
  * numpy (1 thread, in-place ops, PCG64 normals) in the same run: 100,000 particles of a 1-D OU
  * over 1,000 steps, and 10,000 particles of a 10-D OU with a full drift matrix. A third row times
- * the same 1-D solve written with tfjs tensors, the alternative `solveSde` does not use.
+ * the same 1-D solve written with tfjs tensors, the alternative `solveSde` does not use. The last
+ * row is the step cost of SVAG (two minibatch gradients a step) against plain SGD, both minima.
  *
  * @module
  */
@@ -128,6 +129,42 @@ async function tfjsRow(particles: number): Promise<BenchRow> {
   });
 }
 
+/** Train-step time of svag(sgd, ℓ = 4) against sgd on one MLP and data, both minima. */
+async function svagRow(): Promise<BenchRow> {
+  const { tf } = await import("../lib/backend/mod.ts");
+  const { createDataset } = await import("../lib/data/mod.ts");
+  const { disposeParams, mlp, mse } = await import("../lib/nn/mod.ts");
+  const { sgd, train } = await import("../lib/optim/mod.ts");
+  const { svag } = await import("../lib/sde/mod.ts");
+  const { Rng } = await import("../lib/random/mod.ts");
+  const rng = new Rng(0), n = 1024, dim = 64, steps = 300, batch = 64;
+  const x = Array.from({ length: n }, () => Array.from({ length: dim }, () => rng.normal()));
+  const data = createDataset(x, x.map((row) => [Math.tanh(row[0] + row[1])]));
+  const objective = { model: mlp([dim, 64, 1], { activation: "tanh" }), loss: mse, data };
+  const time = (opt: Parameters<typeof train>[1]) =>
+    medianMs(async () => {
+      const run = await train(objective, opt, {
+        steps,
+        batchSize: batch,
+        every: steps,
+        defaultTrackers: false,
+      });
+      disposeParams(run.params);
+      tf.dispose(run.state as Parameters<typeof tf.dispose>[0]);
+    }, { repeats: 3, warmup: 1 });
+  const plain = await time(sgd({ lr: 0.05 }));
+  const amplified = await time(svag(sgd({ lr: 0.05 }), { l: 4 }));
+  data.dispose();
+  return benchRow({
+    name: `svag(sgd, ℓ=4) train step vs sgd, mlp ${dim}-64-1 tanh, batch ${batch}`,
+    backend: tf.getBackend(),
+    minima_ms: amplified / steps,
+    reference_ms: plain / steps,
+    reference: "minima sgd (same run)",
+    notes: "SVAG takes two minibatch gradients per step; ratio is its cost per step",
+  });
+}
+
 export const benchmarks: Benchmark[] = [
   {
     name: "euler-maruyama, 1-D Ornstein–Uhlenbeck, 100,000 particles × 1,000 steps",
@@ -157,5 +194,10 @@ export const benchmarks: Benchmark[] = [
     name: "euler-maruyama, 1-D OU as tfjs tensor ops (the road not taken)",
     group: "sde",
     run: async () => [await tfjsRow(100_000)],
+  },
+  {
+    name: "svag step cost against sgd",
+    group: "sde",
+    run: async () => [await svagRow()],
   },
 ];
