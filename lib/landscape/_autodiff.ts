@@ -164,9 +164,23 @@ export function chunkHvp(
   );
 }
 
-/** Parameters repeated along a new leading axis of length b. */
+/**
+ * Parameters repeated along a new leading axis of length b, as the outer product 1_b ⊗ vec(p):
+ * tfjs's Tile kernel computes an index per element and took 80% of a per-sample HVP pass.
+ *
+ * The right operand is a fresh copy of p (p + 0), not a reshape of p itself: the WASM backend
+ * caches its matrix-multiply operators by the right operand's data, without the shape, so using
+ * the parameters' data as [1, size] here and as [in, out] in the model corrupts its heap
+ * ("memory access out of bounds" later, at an unrelated dispose; tensorflow/tfjs#6439).
+ */
 export function tileParams(params: Params, b: number): Params {
-  return params.map((p) => tf.tile(tf.expandDims(p, 0), [b, ...p.shape.map(() => 1)]));
+  return tf.tidy(() => {
+    const ones = tf.ones([b, 1]) as tf.Tensor2D;
+    return params.map((p) => {
+      const row = tf.reshape(tf.add(p, 0), [1, p.size]) as tf.Tensor2D;
+      return tf.reshape(tf.matMul(ones, row), [b, ...p.shape]);
+    });
+  });
 }
 
 /**

@@ -148,3 +148,23 @@ Deno.test("gradient-noise operators reject bad options and vectors", async () =>
   });
   p.dispose();
 });
+
+Deno.test("per-sample passes leave the WASM backend's heap intact (tensorflow/tfjs#6439)", async () => {
+  // Using the parameters' own data as a matMul operand of another shape corrupted the WASM heap,
+  // which surfaced later as "memory access out of bounds" in an unrelated dispose.
+  const { currentBackend, useBackend } = await import("../backend/mod.ts");
+  const previous = currentBackend().name;
+  await useBackend("wasm", { quiet: true });
+  try {
+    const p = await tinyProblem({ sizes: [2, 3, 1], activation: "tanh" }, "mse", 5, 7);
+    for (let rep = 0; rep < 5; rep++) {
+      tf.dispose(perSampleGradients(p.point, { chunkSize: 2 }));
+      tf.dispose(
+        perSampleGradients({ ...p.point, model: { ...p.point.model, perSampleParams: false } }),
+      );
+    }
+    p.dispose();
+  } finally {
+    await useBackend(previous, { quiet: true });
+  }
+});
