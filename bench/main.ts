@@ -12,8 +12,12 @@ const { values } = parseArgs({ args: Deno.args, options: { filter: { type: "stri
 const here = dirname(fromFileUrl(import.meta.url));
 const files = [...Deno.readDirSync(here)].map((e) => e.name).filter((n) => n.endsWith("_bench.ts"))
   .sort();
-const rows: BenchRow[] = [];
+/** A row as saved: the benchmark's group and name with it, so filtered runs can be merged. */
+type SavedRow = BenchRow & { group: string; benchmark: string; date: string };
+const rows: SavedRow[] = [];
+const ran = new Set<string>();
 const failures: string[] = [];
+const started = new Date().toISOString();
 for (const file of files) {
   let benchmarks: Benchmark[];
   try {
@@ -27,9 +31,10 @@ for (const file of files) {
   for (const b of benchmarks) {
     if (values.filter && !`${b.group} ${b.name}`.includes(values.filter)) continue;
     console.log(`# ${b.group}: ${b.name}`);
+    ran.add(`${b.group}\u0000${b.name}`);
     try {
       for (const row of await b.run()) {
-        rows.push(row);
+        rows.push({ ...row, group: b.group, benchmark: b.name, date: started });
         console.log(
           `  ${row.name} [${row.backend}]  minima ${fmt(row.minima_ms)} ms  ${row.reference} ${
             fmt(row.reference_ms)
@@ -44,11 +49,28 @@ for (const file of files) {
 }
 const outDir = join(dirname(here), "out");
 await Deno.mkdir(outDir, { recursive: true });
+const file = join(outDir, "bench.json");
+// A filtered run replaces only the benchmarks it ran; rows of the others are kept with their dates.
+let kept: SavedRow[] = [];
+if (values.filter) {
+  try {
+    const previous = JSON.parse(await Deno.readTextFile(file)) as { rows?: SavedRow[] };
+    kept = (previous.rows ?? []).filter((r) =>
+      r.group && !ran.has(`${r.group}\u0000${r.benchmark}`)
+    );
+  } catch { /* no earlier results */ }
+}
+const all = [...kept, ...rows];
 await Deno.writeTextFile(
-  join(outDir, "bench.json"),
-  JSON.stringify({ date: new Date().toISOString(), rows, failures }, null, 2) + "\n",
+  file,
+  JSON.stringify({ date: started, rows: all, failures }, null, 2) + "\n",
 );
-console.log(`\n${rows.length} rows written to out/bench.json; ${failures.length} failed`);
+console.log(
+  `\n${rows.length} rows measured${
+    kept.length ? `, ${kept.length} kept from earlier runs` : ""
+  }; ` +
+    `written to out/bench.json; ${failures.length} failed`,
+);
 if (failures.length > 0) Deno.exit(1);
 
 function fmt(ms: number): string {
