@@ -24,3 +24,4 @@ export * from "./loss_slice_2d.ts";
 export * from "./loss_along_direction.ts";
 export * from "./input_smoothness.ts";
 export * from "./track_sharpness.ts";
+export * from "./loss_gradient.ts";

@@ -86,3 +86,21 @@ Deno.test("spectral measurements reject bad methods", async () => {
   });
   p.dispose();
 });
+
+Deno.test("lossGradient equals the float64 gradient, in one chunk or several", async () => {
+  const { lossAndGrad64 } = await import("../nn/_float64_reference.ts");
+  const { flattenParams, disposeParams } = await import("../nn/mod.ts");
+  const { lossGradient } = await import("./loss_gradient.ts");
+  const { p } = await setup();
+  const want = lossAndGrad64(NET, "cross-entropy", p.theta, p.xs, p.ys);
+  const before = tf.memory().numTensors;
+  for (const chunkSize of [1024, 4]) {
+    const r = await lossGradient(p.point, { chunkSize });
+    assertClose(r.value, want.value, { rtol: 1e-6 }, "L");
+    const g = await flattenParams(r.gradient);
+    g.forEach((v, i) => assertClose(v, want.grad[i], { atol: 1e-6 }, `∇L[${i}]`));
+    disposeParams(r.gradient);
+  }
+  assert.equal(tf.memory().numTensors, before);
+  p.dispose();
+});

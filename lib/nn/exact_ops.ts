@@ -1,6 +1,8 @@
 import { tf } from "../backend/mod.ts";
 
-type Unary = (x: tf.Tensor) => tf.Tensor;
+/** An elementwise or last-axis tensor operation. */
+export type UnaryOp = (x: tf.Tensor) => tf.Tensor;
+type Unary = UnaryOp;
 type CustomGradientFunc = Parameters<typeof tf.customGrad>[0];
 
 /** tf.customGrad for a one-input op, typed for that case. */
@@ -73,21 +75,21 @@ function logCosh(x: tf.Tensor): tf.Tensor {
 /** The operations of {@linkcode exactOps}. */
 export interface ExactOps {
   /** eˣ, elementwise. */
-  exp: Unary;
+  exp: UnaryOp;
   /** tanh x, elementwise. */
-  tanh: Unary;
+  tanh: UnaryOp;
   /** σ(x) = 1/(1+e⁻ˣ), elementwise. */
-  sigmoid: Unary;
+  sigmoid: UnaryOp;
   /** softplus x = log(1 + eˣ), elementwise. */
-  softplus: Unary;
+  softplus: UnaryOp;
   /** log cosh x, elementwise (the sub-quadratic 1-D loss of the edge-of-stability toy). */
-  logCosh: Unary;
+  logCosh: UnaryOp;
   /** log Σⱼ exp(xⱼ) over the last axis (which is removed). */
-  logSumExp: Unary;
+  logSumExp: UnaryOp;
   /** xⱼ − log Σₖ exp(xₖ) over the last axis. */
-  logSoftmax: Unary;
+  logSoftmax: UnaryOp;
   /** exp(xⱼ) / Σₖ exp(xₖ) over the last axis. */
-  softmax: Unary;
+  softmax: UnaryOp;
 }
 
 /**
