@@ -27,6 +27,7 @@ export * from "./adam_sde.ts";
 export * from "./linear_scaling_rule.ts";
 export * from "./square_root_scaling_rule.ts";
 export * from "./tail_index.ts";
+export * from "./gradient_noise_tail_index.ts";
 export * from "./escape_times.ts";
 export * from "./mean_first_passage_time.ts";
 export * from "./svag.ts";
