@@ -25,3 +25,5 @@ export * from "./loss_along_direction.ts";
 export * from "./input_smoothness.ts";
 export * from "./track_sharpness.ts";
 export * from "./loss_gradient.ts";
+export * from "./monte_carlo_sgd_stability.ts";
+export * from "./gradient_descent_two_cycle.ts";

@@ -12,3 +12,4 @@ export * from "./heavy_ball.ts";
 export * from "./adam.ts";
 export * from "./rmsprop.ts";
 export * from "./train.ts";
+export * from "./symbolic_gradient_descent.ts";
