@@ -12,3 +12,5 @@ export * from "./mnist.ts";
 export * from "./teacher_student.ts";
 export * from "./gaussian_mixture.ts";
 export * from "./separable_2d.ts";
+export * from "./sparse_linear_classification.ts";
+export * from "./modular_addition.ts";

@@ -12,3 +12,7 @@ export * from "./mlp.ts";
 export * from "./two_layer_net.ts";
 export * from "./mse.ts";
 export * from "./cross_entropy.ts";
+export * from "./exponential_loss.ts";
+export * from "./homogeneous_net.ts";
+export * from "./scale_invariant_net.ts";
+export * from "./diagonal_linear_net.ts";
