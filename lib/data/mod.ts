@@ -14,3 +14,4 @@ export * from "./gaussian_mixture.ts";
 export * from "./separable_2d.ts";
 export * from "./sparse_linear_classification.ts";
 export * from "./modular_addition.ts";
+export * from "./standardize_inputs.ts";
