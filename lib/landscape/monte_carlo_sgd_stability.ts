@@ -35,6 +35,12 @@ export interface MonteCarloSgdStabilityResult {
   standardError: number;
   /** The measured per-step mean-square growth, meanSquare^{1/T}. */
   growth: number;
+  /**
+   * The typical per-step growth, exp(mean over chains of log x_T² / T): the geometric mean, set
+   * by E log(1 − ηg)² (the Lyapunov exponent) rather than by E(1 − ηg)². Below 1 while `growth`
+   * is above 1 means most chains shrink though the second moment grows.
+   */
+  typicalGrowth: number;
   /** The predicted factor (1 − ηa)² + η²·(n − B)/(B(n − 1))·s². */
   factor: number;
   /** The prediction: factor ≤ 1. */
@@ -123,7 +129,7 @@ export function monteCarloSgdStability(
   // uniform B-subset whatever order the array was left in.
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const c = lr / batchSize;
-  let sum = 0, sumFourth = 0;
+  let sum = 0, sumFourth = 0, sumLog = 0;
   for (let m = 0; m < chains; m++) {
     let x = 1;
     for (let t = 0; t < steps; t++) {
@@ -140,6 +146,7 @@ export function monteCarloSgdStability(
     const x2 = x * x;
     sum += x2;
     sumFourth += x2 * x2;
+    sumLog += Math.log(x2);
   }
   const meanSquare = sum / chains;
   const variance = Math.max(0, sumFourth / chains - meanSquare * meanSquare);
@@ -150,6 +157,7 @@ export function monteCarloSgdStability(
     meanSquare,
     standardError: Math.sqrt(variance / chains),
     growth: meanSquare ** (1 / steps),
+    typicalGrowth: Math.exp(sumLog / (chains * steps)),
     factor,
     predictedStable,
     diverged,

@@ -44,6 +44,7 @@ Deno.test("monteCarloSgdStability samples batches without replacement: B = n is 
     steps: 5,
   });
   assertClose(r.meanSquare, (1 - 1.5) ** 10, { rtol: 1e-12 });
+  assertClose(r.typicalGrowth, (1 - 1.5) ** 2, { rtol: 1e-12 });
   assertClose(r.standardError, 0, { atol: 1e-15 });
   // With n = 2 and B = 1 the factor is (1 − ηh₁)² or (1 − ηh₂)², each with probability ½.
   const two = monteCarloSgdStability({ a: 0, s: 0 }, { lr: 0.25, batchSize: 1, n: 2 }, {
@@ -54,6 +55,10 @@ Deno.test("monteCarloSgdStability samples batches without replacement: B = n is 
   });
   const exact = 0.5 * ((1 - 0.25) ** 2 + (1 - 1.5) ** 2);
   assert.ok(Math.abs(two.meanSquare - exact) < 4 * two.standardError);
+  // The typical growth is the geometric mean: exp(½(log 0.75² + log 0.5²)) = 0.75·0.5 = 0.375,
+  // within the binomial error of the two equally likely factors (|log 0.75² − log 0.5²| = 0.81).
+  const logError = 4 * 0.5 * Math.abs(Math.log(0.75 ** 2 / 0.25)) / Math.sqrt(40_000);
+  assert.ok(Math.abs(Math.log(two.typicalGrowth / 0.375)) < logError, `${two.typicalGrowth}`);
   // a and s come from the given curvatures: mean 3.5, standard deviation 2.5.
   assertClose(
     two.factor,
@@ -76,6 +81,29 @@ Deno.test("monteCarloSgdStability: the default curvatures have exactly mean a an
   });
   assert.ok(Math.abs(r.meanSquare - r.factor) < 4 * r.standardError);
   assertClose(r.factor, 0.8 ** 2 + 0.01 * 9, { rtol: 1e-14 });
+});
+
+Deno.test("monteCarloSgdStability: most chains shrink where the second moment grows", () => {
+  // B = 1 on curvatures h_i = c for nine samples and h₀ = c + 3.13 for one, η = 1, with
+  // (1 − c)² = 0.8 and (1 − h₀)² = 5: a step multiplies x² by 0.8 with probability 0.9 and by 5
+  // with probability 0.1. The second moment grows, factor = 0.72 + 0.5 = 1.22, but the typical
+  // factor is exp(0.9·log 0.8 + 0.1·log 5) ≈ 0.961 < 1: most chains shrink.
+  const n = 10, c = 1 - Math.sqrt(0.8), h0 = 1 + Math.sqrt(5);
+  const h = Array.from({ length: n }, (_, i) => (i === 0 ? h0 : c));
+  const r = monteCarloSgdStability({ a: 0, s: 0 }, { lr: 1, batchSize: 1, n }, {
+    curvatures: h,
+    chains: 100_000,
+    steps: 5,
+    seed: 11,
+  });
+  const factor = 0.9 * 0.8 + 0.1 * 5;
+  const typical = Math.exp(0.9 * Math.log(0.8) + 0.1 * Math.log(5));
+  assertClose(r.factor, factor, { rtol: 1e-12 });
+  assert.ok(Math.abs(r.meanSquare - factor ** 5) < 4 * r.standardError);
+  assert.ok(r.diverged && !r.predictedStable && r.agrees);
+  // Standard error of the log-mean: √(0.09·(log 5 − log 0.8)²/(5·100 000)) ≈ 7.8e-4.
+  assertClose(r.typicalGrowth, typical, { rtol: 4 * 7.8e-4 });
+  assert.ok(r.typicalGrowth < 1 && r.growth > 1);
 });
 
 Deno.test("monteCarloSgdStability reproduces with a seed and changes without", () => {
