@@ -14,6 +14,13 @@ import { rmsprop } from "./rmsprop.ts";
 import { gd, sgd } from "./sgd.ts";
 import type { Optimizer, OptimizerState } from "./types.ts";
 import { assertAllClose } from "../_test_util.ts";
+import { weightDecay } from "./weight_decay.ts";
+import { labelNoiseSgd } from "./label_noise.ts";
+import { normalizedGd } from "./normalized_gd.ts";
+import { prgd } from "./prgd.ts";
+import { ire } from "./ire.ts";
+
+const norm = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 
 /** The quadratic L(θ) = ½ Σ aᵢ θᵢ², over two tensors of shapes [2] and [2, 2]. */
 const A = [1, 3, 0.5, 2, 4, 0.2];
@@ -79,6 +86,56 @@ const TABLE: { make: () => Optimizer; reference: Reference }[] = [
           v[i] = 0.9 * v[i] + 0.1 * g[i] * g[i];
           return ti - (0.01 * g[i]) / (Math.sqrt(v[i]) + 1e-3);
         });
+    },
+  },
+  {
+    // The update is SGD's; the label noise acts in prepareBatch (tested in label_noise_test.ts).
+    make: () => labelNoiseSgd({ lr: 0.1, std: 0.5 }),
+    reference: () => (t, g) => t.map((ti, i) => ti - 0.1 * g[i]),
+  },
+  {
+    make: () => weightDecay(heavyBall({ lr: 0.1, momentum: 0.8 }), { decay: 0.3 }),
+    reference: () => {
+      const v = new Array(6).fill(0);
+      return (t, g) =>
+        t.map((ti, i) => {
+          v[i] = 0.8 * v[i] + g[i] + 0.3 * ti;
+          return ti - 0.1 * v[i];
+        });
+    },
+  },
+  {
+    make: () => normalizedGd({ lr: 0.3 }),
+    reference: () => (t, g) => t.map((ti, i) => ti - (0.3 * g[i]) / norm(g)),
+  },
+  {
+    // Stages of 2 steps: radius 2, then 2·1.5.
+    make: () => prgd({ lr: 0.3, radius: 2, growth: 1.5, stageSteps: 2 }),
+    reference: () => {
+      let step = 0;
+      return (t, g) => {
+        const r = 2 * 1.5 ** Math.floor(step++ / 2);
+        const moved = t.map((ti, i) => ti - (0.3 * g[i]) / norm(g));
+        return moved.map((m) => (r * m) / norm(moved));
+      };
+    },
+  },
+  {
+    // Fisher IRE: the 2 of 6 coordinates with the largest running mean of g² are sharp; the
+    // others' SGD step is multiplied by 1 + κ.
+    make: () =>
+      ire(sgd({ lr: 0.1 }), { kappa: 1.5, rankFraction: 1 / 3, refreshEvery: 2, fisherDecay: 0.5 }),
+    reference: () => {
+      const f = new Array(6).fill(0);
+      let flat = new Array(6).fill(1), step = 0;
+      return (t, g) => {
+        g.forEach((gi, i) => (f[i] = 0.5 * f[i] + 0.5 * gi * gi));
+        if (step++ % 2 === 0) {
+          const threshold = [...f].sort((a, b) => b - a)[1];
+          flat = f.map((fi) => (fi < threshold ? 1 : 0));
+        }
+        return t.map((ti, i) => ti - 0.1 * g[i] * (1 + 1.5 * flat[i]));
+      };
     },
   },
 ];
