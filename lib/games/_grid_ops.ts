@@ -166,4 +166,16 @@ export function axisScale(grid: DomainGrid, k: number): number {
   return ax.periodic ? Math.PI : 0.5 * ax.spacing * ax.values.length;
 }
 
+/**
+ * The default histogram bins of particle metrics: per axis, the largest divisor of the grid's
+ * points up to 32 (one axis) or 16 (two).
+ */
+export function defaultBins(shape: readonly number[]): number[] {
+  const cap = shape.length === 1 ? 32 : 16;
+  return shape.map((g) => {
+    for (let b = Math.min(cap, g); b > 1; b--) if (g % b === 0) return b;
+    return 1;
+  });
+}
+
 export { TWO_PI };

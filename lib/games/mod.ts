@@ -32,3 +32,5 @@ export * from "./mode_coverage.ts";
 export * from "./mixed_gan.ts";
 export * from "./density_rows.ts";
 export * from "./point_rows.ts";
+export * from "./phase_winding.ts";
+export * from "./sampling_floor.ts";

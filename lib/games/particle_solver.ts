@@ -10,6 +10,7 @@ import { particleNikaidoIsoda } from "./particle_nikaido_isoda.ts";
 import { histogramDistance } from "./histogram_distance.ts";
 import { checkDomain, checkPositions, checkPositiveInteger, show } from "./_checks.ts";
 import { domainLabel, sampleDomain } from "./_domain_ops.ts";
+import { defaultBins } from "./_grid_ops.ts";
 
 /** The explicit state of a particle solver: both players' particles and the noise stream. */
 export interface ParticleGameState {
@@ -303,15 +304,6 @@ export function particleSolver(name: string, game: Game, step: ParticleStep): Pa
     return { solver: name, state, history, frames };
   };
   return { name, game, init, update, solve };
-}
-
-/** The largest divisor of each axis's points up to 32 (one axis) or 16 (two). */
-function defaultBins(shape: readonly number[]): number[] {
-  const cap = shape.length === 1 ? 32 : 16;
-  return shape.map((g) => {
-    for (let b = Math.min(cap, g); b > 1; b--) if (g % b === 0) return b;
-    return 1;
-  });
 }
 
 function sameDomain(a: Domain, b: Domain): boolean {
