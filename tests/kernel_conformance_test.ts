@@ -18,7 +18,7 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 async function readmeTable(): Promise<Map<string, string>> {
   const readme = await Deno.readTextFile(join(root, "README.md"));
   const table = new Map<string, string>();
-  for (const m of readme.matchAll(/^\| `(test_[a-z_]+)` \| (pass|fail|skip|error) \|/gm)) {
+  for (const m of readme.matchAll(/^\| `(test_[a-z_]+)`\s*\| (pass|fail|skip|error)\s*\|/gm)) {
     table.set(m[1], m[2]);
   }
   return table;
