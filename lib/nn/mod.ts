@@ -16,3 +16,4 @@ export * from "./exponential_loss.ts";
 export * from "./homogeneous_net.ts";
 export * from "./scale_invariant_net.ts";
 export * from "./diagonal_linear_net.ts";
+export * from "./params_distance.ts";
