@@ -19,3 +19,6 @@ export * from "./normalized_gd.ts";
 export * from "./prgd.ts";
 export * from "./scale_by_schedule.ts";
 export * from "./ire.ts";
+export * from "./manifold_toy.ts";
+export * from "./simulate_manifold_toy.ts";
+export * from "./manifold_effective_dynamics.ts";

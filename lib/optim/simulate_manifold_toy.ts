@@ -1,0 +1,238 @@
+import { tf } from "../backend/mod.ts";
+import type { ProgressCallback } from "../_types.ts";
+import { Rng, type Seed } from "../random/mod.ts";
+import type { ManifoldToy } from "./manifold_toy.ts";
+import type { Optimizer, OptimizerState } from "./types.ts";
+
+/** Options for {@linkcode simulateManifoldToy}. */
+export interface SimulateManifoldToyOptions {
+  /**
+   * The standard deviation σ of the label noise ξ ~ N(0, σ²) drawn every step for every run.
+   * @default {1}
+   */
+  labelNoise?: number;
+  /**
+   * Independent runs, simulated together (each a row of one [runs, 2] tensor).
+   * @default {1000}
+   */
+  runs?: number;
+  /**
+   * Steps.
+   * @default {2000}
+   */
+  steps?: number;
+  /**
+   * Record every this many steps (and at 0 and the end).
+   * @default {100}
+   */
+  every?: number;
+  /**
+   * The common start (x, y), usually on the manifold.
+   * @default {{ x: 0, y: 2 }}
+   */
+  start?: { x: number; y: number };
+  /**
+   * The seed of the label noise (and of the optimizer's generator).
+   * @default {0}
+   */
+  seed?: Seed;
+  /** Called as steps complete (silent by default). */
+  onProgress?: ProgressCallback;
+}
+
+/** One record of {@linkcode simulateManifoldToy}: means over the runs. */
+export interface ManifoldToyRow {
+  [key: string]: number;
+  /** Steps taken. */
+  step: number;
+  /** The mean position along the manifold, ȳ. */
+  y: number;
+  /** The standard error of ȳ (the runs' standard deviation over √runs). */
+  y_se: number;
+  /** The mean squared distance from the manifold, mean x². */
+  x2: number;
+  /** The mean of tr ∇²L = h(y) over the runs. */
+  trace: number;
+}
+
+/** What {@linkcode simulateManifoldToy} returns. */
+export interface SimulateManifoldToyResult {
+  /** The records. */
+  rows: ManifoldToyRow[];
+  /** Wall time in seconds. */
+  seconds: number;
+}
+
+/**
+ * Runs an optimizer on the manifold toy L(x, y) = ½h(y)x² with label noise, many independent runs
+ * at once: each step every run gets a fresh ξ ~ N(0, σ²) and the gradient of
+ * ℓ = ½(√h(y)·x − ξ)² with respect to θ = R(φ)(x, y), which is
+ * ∂ℓ/∂(x, y) = r·(√h, x h'/(2√h)) with r = √h·x − ξ, rotated back to θ. The optimizer is any of
+ * minima's that act entry by entry (sgd, heavyBall, nesterov, adam, rmsprop; Fisher-mode `ire`
+ * with rankFraction 0.5 marks exactly the x coordinates sharp here, since their gradients are far
+ * larger): its state is shared tensor-wise, but every run evolves independently. The records give
+ * the mean drift along the manifold, to compare with `manifoldEffectiveDynamics`.
+ *
+ * @see Li, Wang, Arora, ICLR 2022, arXiv 2110.06914; Damian, Ma, Lee, NeurIPS 2021,
+ * arXiv 2106.06530.
+ *
+ * @example SGD with label noise drifts toward smaller h(y) = 1 + y²
+ * ```ts
+ * import { manifoldToy, sgd, simulateManifoldToy } from "minima";
+ * import assert from "node:assert/strict";
+ *
+ * const r = await simulateManifoldToy(manifoldToy(), sgd({ lr: 0.05 }), {
+ *   runs: 64, steps: 300, every: 300,
+ * });
+ * assert.ok(r.rows[1].y < r.rows[0].y - 0.3 && r.rows[1].trace < r.rows[0].trace);
+ * ```
+ *
+ * @param toy The toy (curvature and rotation).
+ * @param optimizer An optimizer acting entry by entry.
+ * @param options Noise, runs, steps, records, start, seed.
+ * @returns The records (means over the runs).
+ */
+export async function simulateManifoldToy(
+  toy: ManifoldToy,
+  optimizer: Optimizer,
+  options: SimulateManifoldToyOptions = {},
+): Promise<SimulateManifoldToyResult> {
+  const what = "simulate the manifold toy";
+  if (!toy || typeof toy.h !== "function" || !Array.isArray(toy.curvature)) {
+    throw new TypeError(
+      `Cannot ${what}: toy must come from manifoldToy(), current value is ${toy}`,
+    );
+  }
+  if (!optimizer || typeof optimizer.update !== "function") {
+    throw new TypeError(
+      `Cannot ${what}: optimizer must be an Optimizer (e.g. sgd({ lr: 0.05 })), current value is ${optimizer}`,
+    );
+  }
+  if (optimizer.gradientsPerStep !== 1) {
+    throw new TypeError(
+      `Cannot ${what}: the optimizer must take one gradient per step, ${optimizer.name} takes ${optimizer.gradientsPerStep}`,
+    );
+  }
+  const sigma = options.labelNoise ?? 1;
+  const runs = options.runs ?? 1000;
+  const steps = options.steps ?? 2000;
+  const every = options.every ?? 100;
+  const start = options.start ?? { x: 0, y: 2 };
+  for (
+    const [name, v, min] of [["runs", runs, 1], ["steps", steps, 0], ["every", every, 1]] as const
+  ) {
+    if (!Number.isInteger(v) || v < min) {
+      throw new RangeError(
+        `Cannot ${what}: ${name} must be ${
+          min === 0 ? "a non-negative" : "a positive"
+        } integer, current value is ${v}`,
+      );
+    }
+  }
+  if (!(Number.isFinite(sigma) && sigma >= 0)) {
+    throw new RangeError(
+      `Cannot ${what}: labelNoise must be a non-negative number, current value is ${sigma}`,
+    );
+  }
+  if (!(Number.isFinite(start?.x) && Number.isFinite(start?.y))) {
+    throw new TypeError(
+      `Cannot ${what}: start must be { x, y } with finite numbers, current value is ${
+        JSON.stringify(start)
+      }`,
+    );
+  }
+  const started = performance.now();
+  const rng = new Rng(options.seed ?? 0);
+  const noiseRng = rng.fork(), optimizerRng = rng.fork();
+  const c = Math.cos(toy.rotation), s = Math.sin(toy.rotation);
+  // Row form: [x y] = θ M, and ∂ℓ/∂θ = [gx gy] Mᵀ, with M = [[c, −s], [s, c]].
+  const M = tf.tensor2d([[c, -s], [s, c]]);
+  const MT = tf.tensor2d([[c, s], [-s, c]]);
+  const coefficients = toy.curvature;
+  const [t0, t1] = toy.parameters(start.x, start.y);
+  let theta = tf.tidy(() => tf.tile(tf.tensor2d([[t0, t1]]), [runs, 1])) as tf.Tensor2D;
+  let state: OptimizerState = optimizer.init([theta]);
+  const rows: ManifoldToyRow[] = [];
+  const noise = new Float32Array(runs);
+
+  const record = async (step: number) => {
+    const product = tf.matMul(theta, M);
+    const xy = await product.array() as number[][];
+    product.dispose();
+    let sy = 0, syy = 0, sx2 = 0, sh = 0;
+    for (const [x, y] of xy) {
+      sy += y;
+      syy += y * y;
+      sx2 += x * x;
+      sh += toy.h(y);
+    }
+    const mean = sy / runs;
+    const variance = runs > 1 ? Math.max(0, (syy - runs * mean * mean) / (runs - 1)) : 0;
+    rows.push({
+      step,
+      y: mean,
+      y_se: Math.sqrt(variance / runs),
+      x2: sx2 / runs,
+      trace: sh / runs,
+    });
+  };
+
+  const stateTensors = (st: OptimizerState): tf.Tensor[] => {
+    const out: tf.Tensor[] = [];
+    const walk = (v: unknown) => {
+      if (v instanceof tf.Tensor) out.push(v);
+      else if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === "object") Object.values(v).forEach(walk);
+    };
+    walk(st);
+    return out;
+  };
+
+  try {
+    await record(0);
+    const progressEvery = Math.max(1, Math.floor(steps / 100));
+    for (let step = 0; step < steps; step++) {
+      if (sigma > 0) noiseRng.fillNormal(noise);
+      const xi = tf.tensor1d(noise);
+      const grad = tf.tidy(() => {
+        const xy = tf.matMul(theta, M);
+        const x = tf.reshape(tf.slice(xy, [0, 0], [runs, 1]), [runs]);
+        const y = tf.reshape(tf.slice(xy, [0, 1], [runs, 1]), [runs]);
+        let h: tf.Tensor = tf.fill([runs], coefficients[coefficients.length - 1]);
+        let dh: tf.Tensor = tf.zeros([runs]);
+        for (let k = coefficients.length - 1; k >= 1; k--) {
+          dh = tf.add(tf.mul(dh, y), k * coefficients[k]);
+          h = tf.add(tf.mul(h, y), coefficients[k - 1]);
+        }
+        const g = tf.sqrt(h);
+        const r = tf.sub(tf.mul(g, x), tf.mul(xi, sigma));
+        const gx = tf.mul(r, g);
+        const gy = tf.mul(r, tf.div(tf.mul(dh, x), tf.mul(g, 2)));
+        return tf.matMul(tf.stack([gx, gy], 1) as tf.Tensor2D, MT);
+      });
+      xi.dispose();
+      const { updates, state: next } = optimizer.update([[grad]], state, [theta], {
+        step,
+        rng: optimizerRng,
+      });
+      const nextTheta = tf.add(theta, updates[0]) as tf.Tensor2D;
+      const keep = new Set(stateTensors(next));
+      tf.dispose([
+        grad,
+        theta,
+        ...updates.filter((u) => !keep.has(u)),
+        ...stateTensors(state).filter((t) => !keep.has(t)),
+      ]);
+      theta = nextTheta;
+      state = next;
+      const done = step + 1;
+      if (done % every === 0 || done === steps) await record(done);
+      if (options.onProgress && (done % progressEvery === 0 || done === steps)) {
+        options.onProgress({ done, total: steps, label: optimizer.name });
+      }
+    }
+  } finally {
+    tf.dispose([theta, M, MT, ...stateTensors(state)]);
+  }
+  return { rows, seconds: (performance.now() - started) / 1000 };
+}
