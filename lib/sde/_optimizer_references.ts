@@ -34,12 +34,15 @@ export interface DiscreteRun {
   steps: number[];
   runs: number;
   seed: number;
+  /** Fork the generator once before drawing (the stream `simulateOptimizer` draws its noise from). */
+  forkFirst?: boolean;
 }
 
 /** Runs the discrete optimizer `runs` times independently; moments at the checkpoints. */
 export function discreteMoments(o: DiscreteRun): Moments {
   const d = o.h.length, n = o.runs, B = o.batchSize ?? 1;
   const rng = new Rng(o.seed);
+  if (o.forkFirst) rng.fork();
   const theta = new Float64Array(n * d), m = new Float64Array(n * d), v = new Float64Array(n * d);
   for (let p = 0; p < n; p++) theta.set(o.theta0, p * d);
   const z = new Float64Array(n * d);

@@ -14,44 +14,51 @@ export interface OracleOps {
   applySqrt(x: Float64Array, stride: number, dW: Float64Array, out: Float64Array): Promise<void>;
 }
 
-/** Validates an oracle and names the constructor in errors. */
-export function checkOracle(oracle: GradientOracle, what: string): void {
+/**
+ * Validates an oracle and names the constructor in errors (`prefix` replaces "Cannot build
+ * <what>" for callers that do not build anything).
+ */
+export function checkOracle(
+  oracle: GradientOracle,
+  what: string,
+  prefix = `Cannot build ${what}`,
+): void {
   if (oracle === null || typeof oracle !== "object") {
     throw new TypeError(
-      `Cannot build ${what}: the oracle must be an object with dim, gradient and noise, current value is ${oracle}`,
+      `${prefix}: the oracle must be an object with dim, gradient and noise, current value is ${oracle}`,
     );
   }
   if (!Number.isInteger(oracle.dim) || oracle.dim < 1) {
     throw new RangeError(
-      `Cannot build ${what}: oracle.dim must be a positive integer, current value is ${oracle.dim}`,
+      `${prefix}: oracle.dim must be a positive integer, current value is ${oracle.dim}`,
     );
   }
   if (typeof oracle.gradient !== "function") {
     throw new TypeError(
-      `Cannot build ${what}: oracle.gradient must be a function (theta, out) => void`,
+      `${prefix}: oracle.gradient must be a function (theta, out) => void`,
     );
   }
   const kind = oracle.noise?.kind;
   if (kind === "sqrtCovariance") {
     if (typeof oracle.noise.apply !== "function") {
       throw new TypeError(
-        `Cannot build ${what}: oracle.noise.apply must be a function (theta, z, out) => void`,
+        `${prefix}: oracle.noise.apply must be a function (theta, z, out) => void`,
       );
     }
   } else if (kind === "perSample") {
     if (!Number.isInteger(oracle.noise.samples) || oracle.noise.samples < 2) {
       throw new RangeError(
-        `Cannot build ${what}: oracle.noise.samples must be an integer of at least 2, current value is ${oracle.noise.samples}`,
+        `${prefix}: oracle.noise.samples must be an integer of at least 2, current value is ${oracle.noise.samples}`,
       );
     }
     if (typeof oracle.noise.perSampleGradients !== "function") {
       throw new TypeError(
-        `Cannot build ${what}: oracle.noise.perSampleGradients must be a function (theta, out) => void`,
+        `${prefix}: oracle.noise.perSampleGradients must be a function (theta, out) => void`,
       );
     }
   } else {
     throw new TypeError(
-      `Cannot build ${what}: oracle.noise.kind must be "sqrtCovariance" or "perSample", current value is ${kind}`,
+      `${prefix}: oracle.noise.kind must be "sqrtCovariance" or "perSample", current value is ${kind}`,
     );
   }
 }

@@ -31,3 +31,5 @@ export * from "./gradient_noise_tail_index.ts";
 export * from "./escape_times.ts";
 export * from "./mean_first_passage_time.ts";
 export * from "./svag.ts";
+export * from "./simulate_optimizer.ts";
+export * from "./sgd_quadratic_moments.ts";
