@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runNotebook } from "../tools/run_notebook.ts";
-import { notebookFromScript } from "../tools/notebook.ts";
+import { notebookFromScript, scriptFromNotebook } from "../tools/notebook.ts";
 import { kernelEnv } from "./_jupyter.ts";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -58,5 +58,26 @@ Deno.test("the tour's library code runs as a plain deno script, with text instea
   assert.ok(out.success, new TextDecoder().decode(out.stderr));
   assert.match(stdout, /^plain: line of v vs t \(1 record\)$/m);
   assert.match(stdout, /✓ {2}runs without a kernel/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("the tour notebook's code runs as a plain deno script and its claims pass", async () => {
+  const dir = await Deno.makeTempDir();
+  const script = join(dir, "tour.ts");
+  const notebook = JSON.parse(await Deno.readTextFile(join(root, "notebooks", "00_tour.ipynb")));
+  await Deno.writeTextFile(script, scriptFromNotebook(notebook));
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--config", join(root, "deno.json"), script],
+    cwd: dir,
+    env: { MINIMA_PROFILE: "fast", NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  assert.ok(out.success, new TextDecoder().decode(out.stderr).slice(-2000));
+  // Charts degrade to one-line summaries, the claim table to text with every claim ✓.
+  assert.match(stdout, /^sharpness during GD: line of sharpness vs step/m);
+  assert.match(stdout, /✓ {2}GD's final sharpness a satisfies a ≤ 2\/η for every η/);
+  assert.doesNotMatch(stdout, /✗/);
   await Deno.remove(dir, { recursive: true });
 });
