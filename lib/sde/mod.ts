@@ -33,3 +33,6 @@ export * from "./mean_first_passage_time.ts";
 export * from "./svag.ts";
 export * from "./simulate_optimizer.ts";
 export * from "./sgd_quadratic_moments.ts";
+export * from "./gradient_noise_scale.ts";
+export * from "./log_curve_distance.ts";
+export * from "./levy_mean_exit_time.ts";
