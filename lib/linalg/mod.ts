@@ -11,3 +11,4 @@ export * from "./lanczos.ts";
 export * from "./hutchinson_trace.ts";
 export * from "./hutch_plus_plus_trace.ts";
 export * from "./stochastic_lanczos_quadrature.ts";
+export * from "./linear_fit.ts";

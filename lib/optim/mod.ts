@@ -22,3 +22,4 @@ export * from "./ire.ts";
 export * from "./manifold_toy.ts";
 export * from "./simulate_manifold_toy.ts";
 export * from "./manifold_effective_dynamics.ts";
+export * from "./transition_time.ts";
