@@ -146,8 +146,10 @@ export async function simulateManifoldToy(
   const noiseRng = rng.fork(), optimizerRng = rng.fork();
   const c = Math.cos(toy.rotation), s = Math.sin(toy.rotation);
   // Row form: [x y] = θ M, and ∂ℓ/∂θ = [gx gy] Mᵀ, with M = [[c, −s], [s, c]].
+  // (Columns and rows as matrix products: strided slices and stacks are slow on some backends.)
   const M = tf.tensor2d([[c, -s], [s, c]]);
-  const MT = tf.tensor2d([[c, s], [-s, c]]);
+  const toX = tf.tensor2d([[c], [s]]), toY = tf.tensor2d([[-s], [c]]);
+  const fromX = tf.tensor2d([[c, s]]), fromY = tf.tensor2d([[-s, c]]);
   const coefficients = toy.curvature;
   const [t0, t1] = toy.parameters(start.x, start.y);
   let theta = tf.tidy(() => tf.tile(tf.tensor2d([[t0, t1]]), [runs, 1])) as tf.Tensor2D;
@@ -195,9 +197,8 @@ export async function simulateManifoldToy(
       if (sigma > 0) noiseRng.fillNormal(noise);
       const xi = tf.tensor1d(noise);
       const grad = tf.tidy(() => {
-        const xy = tf.matMul(theta, M);
-        const x = tf.reshape(tf.slice(xy, [0, 0], [runs, 1]), [runs]);
-        const y = tf.reshape(tf.slice(xy, [0, 1], [runs, 1]), [runs]);
+        const x = tf.reshape(tf.matMul(theta, toX), [runs]);
+        const y = tf.reshape(tf.matMul(theta, toY), [runs]);
         let h: tf.Tensor = tf.fill([runs], coefficients[coefficients.length - 1]);
         let dh: tf.Tensor = tf.zeros([runs]);
         for (let k = coefficients.length - 1; k >= 1; k--) {
@@ -208,7 +209,10 @@ export async function simulateManifoldToy(
         const r = tf.sub(tf.mul(g, x), tf.mul(xi, sigma));
         const gx = tf.mul(r, g);
         const gy = tf.mul(r, tf.div(tf.mul(dh, x), tf.mul(g, 2)));
-        return tf.matMul(tf.stack([gx, gy], 1) as tf.Tensor2D, MT);
+        return tf.add(
+          tf.matMul(tf.reshape(gx, [runs, 1]), fromX),
+          tf.matMul(tf.reshape(gy, [runs, 1]), fromY),
+        ) as tf.Tensor2D;
       });
       xi.dispose();
       const { updates, state: next } = optimizer.update([[grad]], state, [theta], {
@@ -232,7 +236,7 @@ export async function simulateManifoldToy(
       }
     }
   } finally {
-    tf.dispose([theta, M, MT, ...stateTensors(state)]);
+    tf.dispose([theta, M, toX, toY, fromX, fromY, ...stateTensors(state)]);
   }
   return { rows, seconds: (performance.now() - started) / 1000 };
 }
