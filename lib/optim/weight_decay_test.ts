@@ -72,3 +72,30 @@ Deno.test("weight decay out of range is a RangeError naming the fix", () => {
       "Cannot create weightDecay: opt must be an Optimizer (e.g. sgd({ lr: 0.1 })), current value is undefined",
   });
 });
+
+Deno.test("GD with weight decay on a scale-invariant net: ‖θ'‖² = (1 − ηλ)²‖θ‖² + η²‖∇L‖², as ∇L ⟂ θ", async () => {
+  const { scaleInvariantNet, flattenParams } = await import("../nn/mod.ts");
+  const { teacherStudent } = await import("../data/mod.ts");
+  const data = teacherStudent({ samples: 8, inputDim: 3 });
+  const model = scaleInvariantNet([3, 5, 1]);
+  const params = model.init(1);
+  const lossAt = (...ps: tf.Tensor[]) =>
+    tf.mean(mse.perSample(model.apply(ps, data.x), data.y)) as tf.Scalar;
+  const g = await flattenParams(tf.grads(lossAt)(params));
+  const theta = await flattenParams(params);
+  const run = await train(
+    { model, loss: mse, data },
+    weightDecay(gd({ lr: 0.3 }), { decay: 0.1 }),
+    {
+      params,
+      steps: 1,
+      every: 1,
+    },
+  );
+  const next = await flattenParams(run.params);
+  const sq = (v: Float64Array) => v.reduce((s, x) => s + x * x, 0);
+  assertAllClose([sq(next)], [(1 - 0.03) ** 2 * sq(theta) + 0.09 * sq(g)], { rtol: 1e-5 });
+  run.dispose();
+  tf.dispose(params);
+  data.dispose();
+});
