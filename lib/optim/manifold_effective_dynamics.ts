@@ -27,6 +27,7 @@ export interface ManifoldEffectiveDynamicsOptions {
 
 /** One record of the effective dynamics. */
 export interface ManifoldEffectiveRow {
+  /** Every field is a number (the rows go straight into a chart). */
   [key: string]: number;
   /** Steps. */
   step: number;

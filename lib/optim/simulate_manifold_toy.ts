@@ -42,6 +42,7 @@ export interface SimulateManifoldToyOptions {
 
 /** One record of {@linkcode simulateManifoldToy}: means over the runs. */
 export interface ManifoldToyRow {
+  /** Every field is a number (the rows go straight into a chart). */
   [key: string]: number;
   /** Steps taken. */
   step: number;
