@@ -7,6 +7,7 @@ the exit status is 0 when every cell ran, 1 when a cell raised, 2 for bad argume
 minima's checks (claims, plots, lost outputs) are made afterwards on the written notebook.
 """
 import argparse
+import json
 import os
 import sys
 import time
@@ -14,6 +15,26 @@ import time
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+
+# A notebook that cannot import minima displayed nothing through it: the cell then prints nothing.
+SENTINEL = (
+    "try {\n"
+    '  const { displayedOutputs } = await import("minima");\n'
+    "  console.log(JSON.stringify({ minimaOutputsCreated: displayedOutputs() }));\n"
+    "} catch { /* not a minima notebook */ }\n"
+    "await new Promise((resolve) => setTimeout(resolve, 500));"
+)
+
+
+def outputs_created(cell):
+    """The count the sentinel cell printed, or None when it did not run or its output was lost."""
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            for line in "".join(out.get("text", "")).splitlines():
+                if line.startswith('{"minimaOutputsCreated"'):
+                    return json.loads(line)["minimaOutputsCreated"]
+    return None
 
 
 def main() -> int:
@@ -25,6 +46,10 @@ def main() -> int:
     args = parser.parse_args()
 
     nb = nbformat.read(args.notebook, as_version=4)
+    # A last cell, removed again before writing, asks the kernel how many outputs minima created:
+    # the checker compares it with the numbered outputs that arrived (lost ones leave gaps).
+    sentinel = nbformat.v4.new_code_cell(SENTINEL)
+    nb.cells.append(sentinel)
     client = NotebookClient(
         nb,
         kernel_name=args.kernel,
@@ -40,7 +65,10 @@ def main() -> int:
         status = 1
         first = str(error).strip().splitlines()
         print(f"cell failed: {first[-1] if first else type(error).__name__}", file=sys.stderr)
-    nb.metadata.setdefault("minima", {})["execution_seconds"] = round(time.time() - started, 2)
+    nb.cells.remove(sentinel)
+    meta = nb.metadata.setdefault("minima", {})
+    meta["execution_seconds"] = round(time.time() - started, 2)
+    meta["outputs_created"] = outputs_created(sentinel)
     nbformat.write(nb, args.output)
     return status
 

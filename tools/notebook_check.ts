@@ -2,7 +2,10 @@
  * Reads an executed notebook and says whether it passed: no error outputs, every claim table
  * present with every claim ✓, and every cell that shows a chart produced both the Vega-Lite spec
  * and the SVG. Outputs can be lost when Deno's kernel publishes them after the cell's idle, so a
- * cell that calls a display function and has no output is a failure, never a pass.
+ * lost output is a failure, never a pass: every output minima creates carries a sequence number
+ * (`metadata.minima.seq`) and the runner records how many were created
+ * (`metadata.minima.outputs_created`), so a missing number is found wherever it was; a cell that
+ * calls a display function and has no output at all is reported by name too.
  *
  * @module
  */
@@ -38,6 +41,7 @@ const CLAIMS = "application/vnd.minima.claims+json";
 interface Output {
   output_type: string;
   data?: Record<string, unknown>;
+  metadata?: { minima?: { seq?: number } };
   ename?: string;
   evalue?: string;
   name?: string;
@@ -57,10 +61,14 @@ interface Cell {
  * @param notebook The notebook.
  * @returns The verdict.
  */
-export function checkNotebook(notebook: { cells: Cell[] }): NotebookVerdict {
+export function checkNotebook(
+  notebook: { cells: Cell[]; metadata?: { minima?: { outputs_created?: number | null } } },
+): NotebookVerdict {
   const problems: string[] = [];
   const claims: CheckedClaim[] = [];
   let charts = 0, code = 0, executed = 0;
+  /** Output sequence number → the index of the cell it arrived in. */
+  const arrived = new Map<number, number>();
   notebook.cells.forEach((cell, index) => {
     if (cell.cell_type !== "code") return;
     code++;
@@ -73,6 +81,8 @@ export function checkNotebook(notebook: { cells: Cell[] }): NotebookVerdict {
     }
     executed++;
     for (const out of outputs) {
+      const seq = out.metadata?.minima?.seq;
+      if (typeof seq === "number") arrived.set(seq, index);
       if (out.output_type === "error") {
         problems.push(`${where} raised ${out.ename}: ${(out.evalue ?? "").split("\n")[0]}`);
       }
@@ -105,8 +115,40 @@ export function checkNotebook(notebook: { cells: Cell[] }): NotebookVerdict {
       problems.push(`${where} displays something but has no output (lost after idle?)`);
     }
   });
+  // A cell that raised stops the run before the runner asks for the count.
+  const raised = problems.some((p) => p.includes(" raised "));
+  problems.push(...lostOutputs(arrived, notebook.metadata?.minima?.outputs_created, raised));
   if (code > 0 && claims.length === 0) problems.push("the notebook checked no claim");
   return { passed: problems.length === 0, claims, charts, cells: { code, executed }, problems };
+}
+
+/** The numbered outputs that never arrived, each located between the cells around it. */
+function lostOutputs(
+  arrived: Map<number, number>,
+  created: number | null | undefined,
+  raised: boolean,
+): string[] {
+  const highest = Math.max(0, ...arrived.keys());
+  const total = typeof created === "number" ? created : highest;
+  const problems: string[] = [];
+  for (let seq = 1; seq <= total; seq++) {
+    if (arrived.has(seq)) continue;
+    let before: number | undefined, after: number | undefined;
+    for (let k = seq - 1; k >= 1 && before === undefined; k--) before = arrived.get(k);
+    for (let k = seq + 1; k <= highest && after === undefined; k++) after = arrived.get(k);
+    const where = before === undefined
+      ? after === undefined ? "" : ` (before cell ${after})`
+      : after === undefined
+      ? ` (after cell ${before})`
+      : before === after
+      ? ` (in cell ${before})`
+      : ` (between cells ${before} and ${after})`;
+    problems.push(`output #${seq} of ${total} never arrived${where}: lost after its cell's idle`);
+  }
+  if (created === null && highest > 0 && !raised) {
+    problems.push("the runner could not ask the kernel how many outputs it created");
+  }
+  return problems;
 }
 
 function firstLine(source: string): string {

@@ -60,3 +60,29 @@ Deno.test("checkNotebook requires at least one claim and ignores calls in commen
   const v = checkNotebook({ cells: [code("// await show(x)\nconst a = 1;", [])] });
   assert.deepEqual(v.problems, ["the notebook checked no claim"]);
 });
+
+Deno.test("checkNotebook finds a lost output by its missing sequence number, also at the end", () => {
+  const numbered = (seq: number) => ({
+    output_type: "display_data",
+    data: { "text/plain": "x" },
+    metadata: { minima: { seq } },
+  });
+  const cells = [
+    code("await md`a`", [numbered(1)]),
+    code("await md`b`; await md`c`", [numbered(2)]),
+    code("await claims([...])", [{ ...claimOutput(true), metadata: { minima: { seq: 4 } } }]),
+  ];
+  const v = checkNotebook({ cells, metadata: { minima: { outputs_created: 5 } } });
+  assert.deepEqual(v.problems, [
+    "output #3 of 5 never arrived (between cells 1 and 2): lost after its cell's idle",
+    "output #5 of 5 never arrived (after cell 2): lost after its cell's idle",
+  ]);
+  const complete = checkNotebook({
+    cells: [
+      code("await md`a`", [numbered(1)]),
+      code("await claim(1)", [{ ...claimOutput(true), metadata: { minima: { seq: 2 } } }]),
+    ],
+    metadata: { minima: { outputs_created: 2 } },
+  });
+  assert.deepEqual(complete.problems, []);
+});

@@ -1,8 +1,17 @@
 /**
- * The only code in minima that touches `Deno.jupyter`. Everything shown goes through `emit`,
- * which waits a short settle after each message: Deno's kernel can publish a display after the
- * cell's `status: idle`, and Jupyter clients stop listening at idle, so an output sent at the very
- * end of a cell is sometimes lost (DESIGN.md, measured: 5–10 of 60; none with a ~15 ms pause).
+ * The only code in minima that touches `Deno.jupyter`. Everything shown goes through `emit`.
+ *
+ * Deno's kernel can publish a display after the cell's `status: idle`: `Deno.jupyter.broadcast`
+ * only queues the message for the kernel thread, which publishes it when it gets to it, and
+ * Jupyter clients stop listening at idle, so an output sent at the very end of a cell is sometimes
+ * lost. Measured here: with a 15 ms pause after each display, small outputs were not lost, but
+ * 3 MB heatmaps on a loaded machine were (4–12 of 30). So:
+ *
+ * - `emit` waits after each message for a time that grows with the message's size and with how
+ *   late this thread's timers fire (a loaded machine); and
+ * - every new output carries `metadata.minima.seq`, a counter of the outputs this kernel has
+ *   created, so the notebook runner detects a lost output as a gap in the sequence instead of
+ *   passing silently.
  *
  * @module
  */
@@ -10,28 +19,35 @@
 /** A Jupyter MIME bundle: MIME type to data. */
 export type MimeBundle = Record<string, unknown>;
 
-/** How long to wait after each display so it is published before the cell's idle. */
+/** The shortest wait after a message, in milliseconds. */
 export const SETTLE_MS = 15;
+
+/** Extra wait per megabyte of message, in milliseconds (the kernel thread re-encodes it). */
+export const SETTLE_MS_PER_MB = 100;
+
+/** The output metadata key under which minima records its sequence number. */
+export const SEQUENCE_KEY = "minima";
 
 /** The part of `Deno.jupyter` minima uses. */
 export type Jupyter = {
-  display(
-    obj: unknown,
-    options?: { raw?: boolean; update?: boolean; display_id?: string },
+  broadcast(
+    msgType: string,
+    content: Record<string, unknown>,
+    extra?: { metadata?: Record<string, unknown> },
   ): Promise<void>;
 };
 
 let cached: Jupyter | null | undefined;
 
 /**
- * The kernel's display API, or undefined outside `deno jupyter` (where reading `Deno.jupyter`
+ * The kernel's messaging API, or undefined outside `deno jupyter` (where reading `Deno.jupyter`
  * throws).
  */
 export function jupyter(): Jupyter | undefined {
   if (cached === undefined) {
     try {
       const j = (Deno as unknown as { jupyter?: Jupyter }).jupyter;
-      cached = j && typeof j.display === "function" ? j : null;
+      cached = j && typeof j.broadcast === "function" ? j : null;
     } catch {
       cached = null;
     }
@@ -41,10 +57,12 @@ export function jupyter(): Jupyter | undefined {
 
 /**
  * Replaces the kernel API, for tests that record what would be displayed; undefined restores
- * detection.
+ * detection (and restarts the output sequence).
  */
 export function setJupyterForTesting(j: Jupyter | undefined): void {
   cached = j;
+  sequence = 0;
+  sequenceOf.clear();
 }
 
 /** Whether this code runs inside a Jupyter kernel. */
@@ -52,8 +70,17 @@ export function inKernel(): boolean {
   return jupyter() !== undefined;
 }
 
+let sequence = 0;
+const sequenceOf = new Map<string, number>();
+
+/** How many outputs this kernel has created through minima so far. */
+export function outputsCreated(): number {
+  return sequence;
+}
+
 /**
- * Sends a MIME bundle to the notebook and waits for it to settle.
+ * Sends a MIME bundle to the notebook and waits for it to settle: a new output (`display_data`),
+ * or with `update` a replacement of the output created earlier under `displayId`.
  *
  * @param bundle The MIME bundle.
  * @param options `displayId` to create or (with `update`) replace a named output.
@@ -65,13 +92,57 @@ export async function emit(
 ): Promise<boolean> {
   const j = jupyter();
   if (!j) return false;
-  await j.display(bundle, {
-    raw: true,
-    ...(options.displayId ? { display_id: options.displayId } : {}),
-    ...(options.update ? { update: true } : {}),
-  });
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  const id = options.displayId;
+  // An update replaces the output's data and metadata: it keeps the output's sequence number.
+  // An update of a display this kernel never created would be dropped by the client: it is sent
+  // as a new output instead.
+  let seq = options.update && id !== undefined ? sequenceOf.get(id) : undefined;
+  const update = seq !== undefined;
+  if (seq === undefined) {
+    seq = ++sequence;
+    if (id !== undefined) sequenceOf.set(id, seq);
+  }
+  const content = {
+    data: bundle,
+    metadata: { [SEQUENCE_KEY]: { seq } },
+    transient: id !== undefined ? { display_id: id } : {},
+  };
+  const msgType = update ? "update_display_data" : "display_data";
+  const lateness = await timerLateness();
+  await j.broadcast(msgType, content);
+  await sleep(settleMs(bundleBytes(bundle), lateness));
   return true;
+}
+
+/**
+ * How long to wait after a message of `bytes` bytes when this thread's timers fire `lateness`
+ * milliseconds late: the base settle plus the size term, both stretched on a loaded machine.
+ *
+ * @param bytes The message size.
+ * @param lateness How late a 1 ms timer fired just before.
+ * @returns The wait in milliseconds.
+ */
+export function settleMs(bytes: number, lateness: number): number {
+  const load = 1 + Math.min(9, Math.max(0, lateness) / 2);
+  return Math.round((SETTLE_MS + SETTLE_MS_PER_MB * bytes / 1e6) * load);
+}
+
+function bundleBytes(bundle: MimeBundle): number {
+  let bytes = 0;
+  for (const value of Object.values(bundle)) {
+    bytes += typeof value === "string" ? value.length : JSON.stringify(value)?.length ?? 0;
+  }
+  return bytes;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function timerLateness(): Promise<number> {
+  const t0 = performance.now();
+  await sleep(1);
+  return performance.now() - t0 - 1;
 }
 
 /**

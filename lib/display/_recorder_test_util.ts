@@ -6,17 +6,25 @@ export interface Recorded {
   bundle: Record<string, unknown>;
   displayId?: string;
   update: boolean;
+  /** The output's sequence number (metadata.minima.seq). */
+  seq: number;
 }
 
 /** Installs a recording kernel, runs `fn`, restores detection, and returns what was displayed. */
 export async function recordDisplays(fn: () => Promise<unknown>): Promise<Recorded[]> {
   const calls: Recorded[] = [];
   const fake: Jupyter = {
-    display(obj, options) {
+    broadcast(msgType, content) {
+      const c = content as {
+        data: Record<string, unknown>;
+        metadata: { minima: { seq: number } };
+        transient: { display_id?: string };
+      };
       calls.push({
-        bundle: obj as Record<string, unknown>,
-        displayId: options?.display_id,
-        update: Boolean(options?.update),
+        bundle: c.data,
+        displayId: c.transient.display_id,
+        update: msgType === "update_display_data",
+        seq: c.metadata.minima.seq,
       });
       return Promise.resolve();
     },

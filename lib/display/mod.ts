@@ -13,3 +13,4 @@ export * from "./table.ts";
 export * from "./text.ts";
 export * from "./claim.ts";
 export * from "./by_profile.ts";
+export * from "./displayed_outputs.ts";

@@ -8,7 +8,8 @@ import { dot, meanAndStandardError, orthogonalize, orthonormalBasis } from "./_v
 export interface HutchPlusPlusTraceOptions {
   /**
    * The budget of matrix–vector products m, at least 6: s = ⌊m/3⌋ sketch vectors, as many for
-   * the sketch's Rayleigh quotients, and the rest (at least m/3) as Hutchinson probes.
+   * the sketch's Rayleigh quotients, and the rest (at least m/3) as Hutchinson probes. A budget
+   * of at least the dimension d computes the trace exactly from the d basis vectors instead.
    * @default {99}
    */
   matvecs?: number;
@@ -38,7 +39,7 @@ export interface HutchPlusPlusTraceResult {
   sketchSize: number;
   /** Hutchinson probes used on the residual. */
   probes: number;
-  /** Matrix–vector products used (= the budget). */
+  /** Matrix–vector products used: the budget, or d when the budget is at least d. */
   matvecs: number;
 }
 
@@ -92,6 +93,26 @@ export async function hutchPlusPlusTrace(
     options.onProgress?.({ done: used, total: matvecs, label: "Hutch++ trace" });
     return y;
   };
+
+  // A budget that covers the dimension buys the exact trace: Σ_i e_iᵀ A e_i in d products (a
+  // random sketch of d columns can be rank deficient in small d and leave a noisy residual).
+  if (matvecs >= dim) {
+    let trace = 0;
+    for (let i = 0; i < dim; i++) {
+      const e = new Float64Array(dim);
+      e[i] = 1;
+      trace += (await mv(e))[i];
+    }
+    return {
+      trace,
+      standardError: 0,
+      lowRankTrace: trace,
+      residualTrace: 0,
+      sketchSize: dim,
+      probes: 0,
+      matvecs: used,
+    };
+  }
 
   // Sketch: Q = orth(A S), S with s = ⌊m/3⌋ Rademacher columns (never more than d).
   const s = Math.min(Math.floor(matvecs / 3), dim);
