@@ -11,6 +11,7 @@ export * from "./sgd.ts";
 export * from "./heavy_ball.ts";
 export * from "./adam.ts";
 export * from "./rmsprop.ts";
+export * from "./adaptive_preconditioner.ts";
 export * from "./train.ts";
 export * from "./symbolic_gradient_descent.ts";
 export * from "./weight_decay.ts";

@@ -1,4 +1,5 @@
-import type { ObjectivePoint } from "../nn/mod.ts";
+import { flattenParams, type ObjectivePoint, type Params } from "../nn/mod.ts";
+import { tf } from "../backend/mod.ts";
 import { perSampleGradients } from "../landscape/mod.ts";
 import { Rng, sampleWithoutReplacement, type Seed } from "../random/mod.ts";
 import { tailIndex, type TailIndexResult } from "./tail_index.ts";
@@ -22,13 +23,25 @@ export interface GradientNoiseTailIndexOptions {
   seed?: Seed;
   /** Block length for the estimator (default ⌊√K⌋ for K samples). */
   blockSize?: number;
+  /**
+   * A positive diagonal preconditioner P, one tensor per parameter tensor and of its shape: the
+   * noise is divided by it coordinate-wise, (∇L_B − ∇L)/P. With Adam's P = √v̂ + ε
+   * (`adaptivePreconditioner`) this is the noise of Adam's update direction. Not modified.
+   * @default {none (P = 1)}
+   */
+  preconditioner?: Params;
 }
 
 /**
  * The tail index of a network's minibatch gradient noise, as Şimşekli et al. measure it: at θ,
  * draw minibatches B (without replacement), form the noise ∇L_B(θ) − ∇L(θ) from the per-sample
  * gradients, pool all coordinates of all batches, and apply the block-sum estimator
- * ({@linkcode tailIndex}). α̂ near 2 means Gaussian-like noise; smaller is heavier-tailed.
+ * ({@linkcode tailIndex}). α̂ near 2 means Gaussian-like noise; smaller is heavier-tailed. With a
+ * `preconditioner` P the samples are (∇L_B − ∇L)/P, e.g. the noise of Adam's step at its state.
+ *
+ * The estimator pools coordinates, so it also reads a spread of scales across coordinates as a
+ * heavy tail (a mixture of Gaussians of different widths has α̂ < 2); a preconditioner that
+ * equalizes the scales removes that part.
  *
  * @see Şimşekli, Sagun, Gürbüzbalaban, ICML 2019, arXiv 1901.06053; Zhou et al., NeurIPS 2020,
  * arXiv 2010.05627.
@@ -48,8 +61,33 @@ export interface GradientNoiseTailIndexOptions {
  * data.dispose();
  * ```
  *
+ * @example The noise of Adam's update: divide by √v̂ + ε at Adam's final state
+ * ```ts
+ * import {
+ *   adam, adaptivePreconditioner, createDataset, disposeParams, gradientNoiseTailIndex, mlp, mse,
+ *   train,
+ * } from "minima";
+ * import assert from "node:assert/strict";
+ *
+ * const x = Array.from({ length: 64 }, (_, i) => [Math.sin(i), Math.cos(3 * i)]);
+ * const data = createDataset(x, x.map(([a, b]) => [a - b]));
+ * const model = mlp([2, 4, 1], { activation: "tanh" });
+ * const opt = adam({ lr: 0.01 });
+ * const run = await train({ model, loss: mse, data }, opt, { steps: 20, batchSize: 8 });
+ * const preconditioner = adaptivePreconditioner(opt, run.state);
+ * const r = await gradientNoiseTailIndex({ model, loss: mse, data, params: run.params }, {
+ *   batchSize: 8,
+ *   batches: 32,
+ *   preconditioner,
+ * });
+ * assert.ok(r.alpha > 0 && r.used > 0);
+ * disposeParams(preconditioner);
+ * run.dispose();
+ * data.dispose();
+ * ```
+ *
  * @param point The model, loss, data and parameters θ.
- * @param options Batch size, number of batches, seed and block length.
+ * @param options Batch size, number of batches, seed, block length and preconditioner.
  * @returns The estimate, with the blocking used.
  */
 export async function gradientNoiseTailIndex(
@@ -71,6 +109,7 @@ export async function gradientNoiseTailIndex(
       `Cannot ${what}: batches must be a positive integer, current value is ${batches}`,
     );
   }
+  const scale = await preconditionerValues(options.preconditioner, point.params, what);
   const G = perSampleGradients(point);
   let g: Float32Array;
   try {
@@ -90,6 +129,51 @@ export async function gradientNoiseTailIndex(
       for (let j = 0; j < d; j++) row[j] += g[i * d + j];
     }
     for (let j = 0; j < d; j++) row[j] = row[j] / batchSize - mean[j];
+    if (scale) { for (let j = 0; j < d; j++) row[j] /= scale[j]; }
   }
   return tailIndex(noise, { blockSize: options.blockSize });
+}
+
+/** The preconditioner flattened like the per-sample gradients' rows, after checking it. */
+async function preconditionerValues(
+  preconditioner: Params | undefined,
+  params: Params,
+  what: string,
+): Promise<Float64Array | undefined> {
+  if (preconditioner === undefined) return undefined;
+  const count = params?.length;
+  if (!Array.isArray(preconditioner) || preconditioner.length !== count) {
+    throw new TypeError(
+      `Cannot ${what}: preconditioner must hold one tensor per parameter tensor (${count}), current value is ${
+        Array.isArray(preconditioner) ? `an array of ${preconditioner.length}` : preconditioner
+      }`,
+    );
+  }
+  preconditioner.forEach((p, k) => {
+    if (!(p instanceof tf.Tensor) || p.isDisposed) {
+      throw new TypeError(
+        `Cannot ${what}: preconditioner[${k}] must be a live tensor, current value is ${
+          p instanceof tf.Tensor ? "a disposed tensor" : p
+        }`,
+      );
+    }
+  });
+  preconditioner.forEach((p, k) => {
+    const want = params[k].shape;
+    if (p.shape.length !== want.length || p.shape.some((s, i) => s !== want[i])) {
+      throw new RangeError(
+        `Cannot ${what}: preconditioner[${k}] must have the shape of params[${k}], [${want}], current shape is [${p.shape}]`,
+      );
+    }
+  });
+  const values = await flattenParams(preconditioner);
+  const bad = values.findIndex((v) => !(v > 0 && Number.isFinite(v)));
+  if (bad >= 0) {
+    throw new RangeError(
+      `Cannot ${what}: preconditioner must be positive and finite (it divides the noise), but its flattened entry ${bad} is ${
+        values[bad]
+      }`,
+    );
+  }
+  return values;
 }
