@@ -8,7 +8,8 @@
  *   (MSE on one-hot targets, whose second derivatives tfjs gets right) on every backend;
  * - the library's own `hessianOperator` product and `sharpness` (20 Lanczos steps) with
  *   cross-entropy, on native;
- * - scaling sweeps on native: width 64 → 1024 (steps and HVPs) and batch 32 → 1024 (steps);
+ * - scaling sweeps on native: width 64 → 1024 (steps and HVPs), width 128 → 1024 (sharpness)
+ *   and batch 32 → 1024 (steps);
  * - the main step and HVP again with 2 threads on both sides.
  *
  * WebGPU is skipped here on a software adapter (llvmpipe compiles shaders for about a minute on
@@ -377,6 +378,28 @@ export const benchmarks: Benchmark[] = [
           { c: step(128, [784, w, w, 10], w >= 512 ? 7 : 15), backends: ["native"] },
           { c: hvp(1024, [784, w, w, 10], "mse", w >= 512 ? 3 : 5), backends: ["native"] },
         ]),
+        1,
+      ),
+  },
+  {
+    name:
+      "native backend: sharpness width sweep 128 → 1024 (20 lanczos steps on 1,024 samples), 1 thread",
+    group: "native",
+    run: () =>
+      compare(
+        [128, 256, 512, 1024].map((w) => ({
+          c: {
+            id: `lanczos ${w}`,
+            kind: "lanczos" as const,
+            sizes: [784, w, w, 10],
+            n: 1024,
+            iterations: 20,
+            repeats: 3,
+            warmup: 1,
+          },
+          backends: ["native" as BackendName],
+          library: true,
+        })),
         1,
       ),
   },

@@ -250,20 +250,40 @@ export function vectorToParams(v: ArrayLike<number>, specs: readonly ParamSpec[]
   let offset = 0;
   for (const spec of specs) {
     const size = spec.shape.reduce((a, b) => a * b, 1);
-    const values = new Float32Array(size);
-    for (let i = 0; i < size; i++) values[i] = v[offset + i];
+    let values: Float32Array;
+    if (v instanceof Float64Array) {
+      // Every estimator's vectors: the engine's own float64 → float32 copy.
+      values = new Float32Array(v.subarray(offset, offset + size));
+    } else {
+      values = new Float32Array(size);
+      for (let i = 0; i < size; i++) values[i] = v[offset + i];
+    }
     out.push(tf.tensor(values, spec.shape as number[], "float32"));
     offset += size;
   }
   return out;
 }
 
-/** Adds the tensors' entries, flattened in order, into a float64 accumulator. */
-export async function accumulate(into: Float64Array, tensors: Params, scale = 1): Promise<void> {
+/**
+ * Adds the tensors' entries, flattened in order, into a float64 accumulator; with `overwrite`,
+ * writes them instead (scaled), as adding into zeros would, without reading `into`.
+ */
+export async function accumulate(
+  into: Float64Array,
+  tensors: Params,
+  scale = 1,
+  overwrite = false,
+): Promise<void> {
   let offset = 0;
   for (const t of tensors) {
     const data = await t.data() as Float32Array;
-    for (let i = 0; i < data.length; i++) into[offset + i] += scale * data[i];
+    if (overwrite) {
+      // The native float32 → float64 copy, then the scale: 0 + s·x = s·x exactly.
+      into.set(data, offset);
+      if (scale !== 1) { for (let i = 0; i < data.length; i++) into[offset + i] *= scale; }
+    } else {
+      for (let i = 0; i < data.length; i++) into[offset + i] += scale * data[i];
+    }
     offset += data.length;
   }
 }
@@ -280,11 +300,25 @@ export function checkVector(v: ArrayLike<number>, dim: number, name: string, wha
       `Cannot ${what}: ${name} must have length ${dim} (the parameter count), current length is ${v.length}`,
     );
   }
-  for (let i = 0; i < v.length; i++) {
-    if (!Number.isFinite(v[i])) {
-      throw new TypeError(
-        `Cannot ${what}: ${name} must be finite, entry ${i} is ${v[i]}`,
-      );
-    }
+  const i = v instanceof Float64Array ? firstNonFinite64(v) : firstNonFinite(v);
+  if (i >= 0) {
+    throw new TypeError(
+      `Cannot ${what}: ${name} must be finite, entry ${i} is ${v[i]}`,
+    );
   }
+}
+
+/** The index of the first non-finite entry, or −1. */
+function firstNonFinite(v: ArrayLike<number>): number {
+  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return i;
+  return -1;
+}
+
+/**
+ * The same for a Float64Array, in a loop of its own: a loop that has also seen other kinds of
+ * arrays runs generic element loads, 4–13 ms instead of 1 ms on 1.9M entries.
+ */
+function firstNonFinite64(v: Float64Array): number {
+  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return i;
+  return -1;
 }

@@ -151,9 +151,9 @@ async function exactHvp(point: ObjectivePoint, chunks: Chunks, v: Float64Array) 
   const out = new Float64Array(model.numParams);
   const vt = vectorToParams(v, model.paramSpecs);
   try {
-    for (const chunk of chunks.chunks) {
+    for (const [c, chunk] of chunks.chunks.entries()) {
       const hv = chunkHvp(model, loss, params, vt, chunk, 1 / chunks.n);
-      await accumulate(out, hv);
+      await accumulate(out, hv, 1, c === 0);
       tf.dispose(hv);
     }
   } finally {
