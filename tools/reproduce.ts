@@ -64,9 +64,27 @@ ${sections}
 `;
 }
 
-async function toHtml(executed: string, outDir: string): Promise<string | undefined> {
+/**
+ * Renders an executed notebook to HTML in `outDir` with minima's template (charts keep their SVG,
+ * which nbconvert's own templates strip down to the text labels).
+ *
+ * @param executed The executed notebook.
+ * @param outDir Where the HTML goes (same base name).
+ * @returns Undefined on success, else the last line of nbconvert's error.
+ */
+export async function toHtml(executed: string, outDir: string): Promise<string | undefined> {
+  const template = join(root, "tools", "report.html.j2");
   const out = await new Deno.Command("jupyter", {
-    args: ["nbconvert", "--to", "html", "--output-dir", outDir, executed],
+    args: [
+      "nbconvert",
+      "--to",
+      "html",
+      "--template-file",
+      template,
+      "--output-dir",
+      outDir,
+      executed,
+    ],
     stdout: "null",
     stderr: "piped",
   }).output();
