@@ -26,7 +26,7 @@ export const SETTLE_MS = 15;
 export const SETTLE_MS_PER_MB = 100;
 
 /** The output metadata key under which minima records its sequence number. */
-export const SEQUENCE_KEY = "minima";
+const SEQUENCE_KEY = "minima";
 
 /** The part of `Deno.jupyter` minima uses. */
 export type Jupyter = {

@@ -1,8 +1,9 @@
 /**
- * Checks of the point every measurement starts from. Private to landscape/ and optim/.
+ * Checks of the point every measurement starts from. Private to landscape/, optim/ and sde/.
  *
  * @module
  */
+import { tf } from "../backend/mod.ts";
 import type { Objective, ObjectivePoint, Params } from "../nn/mod.ts";
 
 /** Checks the model, loss and data fit together (shapes), naming the failing part. */
@@ -48,14 +49,20 @@ export function checkParams(objective: Objective, params: Params, what: string, 
   }
   params.forEach((p, j) => {
     const want = specs[j].shape;
+    const tensor = p instanceof tf.Tensor;
     if (
-      !p || p.isDisposed || p.shape.length !== want.length || p.shape.some((s, k) => s !== want[k])
+      !tensor || p.isDisposed || p.shape.length !== want.length ||
+      p.shape.some((s, k) => s !== want[k])
     ) {
       throw new TypeError(
         `Cannot ${what}: ${name}[${j}] (${
           specs[j].name
         }) must be a live tensor of shape [${want}], current ${
-          !p ? "value is missing" : p.isDisposed ? "tensor is disposed" : `shape is [${p.shape}]`
+          !tensor
+            ? `value is ${p ?? "missing"}`
+            : p.isDisposed
+            ? "tensor is disposed"
+            : `shape is [${p.shape}]`
         }`,
       );
     }

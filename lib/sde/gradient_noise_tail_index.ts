@@ -1,5 +1,5 @@
 import { flattenParams, type ObjectivePoint, type Params } from "../nn/mod.ts";
-import { tf } from "../backend/mod.ts";
+import { checkParams, checkPoint } from "../landscape/_point.ts";
 import { perSampleGradients } from "../landscape/mod.ts";
 import { Rng, sampleWithoutReplacement, type Seed } from "../random/mod.ts";
 import { tailIndex, type TailIndexResult } from "./tail_index.ts";
@@ -109,7 +109,7 @@ export async function gradientNoiseTailIndex(
       `Cannot ${what}: batches must be a positive integer, current value is ${batches}`,
     );
   }
-  const scale = await preconditionerValues(options.preconditioner, point.params, what);
+  const scale = await preconditionerValues(options.preconditioner, point, what);
   const G = perSampleGradients(point);
   let g: Float32Array;
   try {
@@ -137,35 +137,12 @@ export async function gradientNoiseTailIndex(
 /** The preconditioner flattened like the per-sample gradients' rows, after checking it. */
 async function preconditionerValues(
   preconditioner: Params | undefined,
-  params: Params,
+  point: ObjectivePoint,
   what: string,
 ): Promise<Float64Array | undefined> {
   if (preconditioner === undefined) return undefined;
-  const count = params?.length;
-  if (!Array.isArray(preconditioner) || preconditioner.length !== count) {
-    throw new TypeError(
-      `Cannot ${what}: preconditioner must hold one tensor per parameter tensor (${count}), current value is ${
-        Array.isArray(preconditioner) ? `an array of ${preconditioner.length}` : preconditioner
-      }`,
-    );
-  }
-  preconditioner.forEach((p, k) => {
-    if (!(p instanceof tf.Tensor) || p.isDisposed) {
-      throw new TypeError(
-        `Cannot ${what}: preconditioner[${k}] must be a live tensor, current value is ${
-          p instanceof tf.Tensor ? "a disposed tensor" : p
-        }`,
-      );
-    }
-  });
-  preconditioner.forEach((p, k) => {
-    const want = params[k].shape;
-    if (p.shape.length !== want.length || p.shape.some((s, i) => s !== want[i])) {
-      throw new RangeError(
-        `Cannot ${what}: preconditioner[${k}] must have the shape of params[${k}], [${want}], current shape is [${p.shape}]`,
-      );
-    }
-  });
+  checkPoint(point, what);
+  checkParams(point, preconditioner, what, "preconditioner");
   const values = await flattenParams(preconditioner);
   const bad = values.findIndex((v) => !(v > 0 && Number.isFinite(v)));
   if (bad >= 0) {

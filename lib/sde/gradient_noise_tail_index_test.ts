@@ -135,17 +135,17 @@ Deno.test("gradientNoiseTailIndex rejects a malformed preconditioner", async () 
     [
       { preconditioner: [tf.ones([1, 1])] },
       "TypeError",
-      `${what}: preconditioner must hold one tensor per parameter tensor (2), current value is an array of 1`,
+      `${what}: preconditioner must hold 2 tensors (the model's paramSpecs), current length is 1`,
     ],
     [
       { preconditioner: [tf.ones([1, 1]), 2 as unknown as tf.Tensor] },
       "TypeError",
-      `${what}: preconditioner[1] must be a live tensor, current value is 2`,
+      `${what}: preconditioner[1] (b1) must be a live tensor of shape [1], current value is 2`,
     ],
     [
       { preconditioner: [tf.ones([1]), tf.ones([1])] },
-      "RangeError",
-      `${what}: preconditioner[0] must have the shape of params[0], [1,1], current shape is [1]`,
+      "TypeError",
+      `${what}: preconditioner[0] (W1) must be a live tensor of shape [1,1], current shape is [1]`,
     ],
     [
       { preconditioner: [tf.ones([1, 1]), tf.zeros([1])] },
@@ -172,7 +172,7 @@ Deno.test("gradientNoiseTailIndex rejects a malformed preconditioner", async () 
     {
       name: "TypeError",
       message:
-        `${what}: preconditioner[0] must be a live tensor, current value is a disposed tensor`,
+        `${what}: preconditioner[0] (W1) must be a live tensor of shape [1,1], current tensor is disposed`,
     },
   );
   tf.dispose(params);
