@@ -10,10 +10,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import "@tensorflow/tfjs-backend-webgpu";
+import { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
 
 // tfjs greets Node.js users with advice to install tfjs-node; Deno is not Node and the advice
 // does not apply. Production mode silences that banner (it only mutes tfjs's console warnings).
 tf.enableProdMode();
 
-export { tf };
+export { tf, WebGPUBackend };

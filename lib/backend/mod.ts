@@ -5,6 +5,7 @@
  */
 export * from "./use_backend.ts";
 export * from "./memory.ts";
+export * from "./backend_counters.ts";
 export {
   type NativeBackendStatus,
   nativeBackendStatus,

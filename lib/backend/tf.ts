@@ -7,6 +7,8 @@
  */
 import { tf } from "./_tfjs.ts";
 import { useBackend } from "./use_backend.ts";
+// Counting starts with the first tensor (backend_counters.ts wraps the engine at load).
+import "./backend_counters.ts";
 
 await useBackend("auto", { quiet: true });
 
