@@ -1,6 +1,7 @@
 /**
  * Reads an executed notebook and says whether it passed: no error outputs, every claim table
- * present with every claim ✓, and every cell that shows a chart produced both the Vega-Lite spec
+ * present with every claim ✓ (paper claims and identity checks, which hold by construction, are
+ * counted apart; a notebook needs at least one paper claim), and every cell that shows a chart produced both the Vega-Lite spec
  * and the SVG. Outputs can be lost when Deno's kernel publishes them after the cell's idle, so a
  * lost output is a failure, never a pass: every output minima creates carries a sequence number
  * (`metadata.minima.seq`) and the runner records how many were created
@@ -13,19 +14,25 @@
 /** A claim as the display library records it (application/vnd.minima.claims+json). */
 export interface CheckedClaim {
   statement: string;
+  /** "claim" (a result of the paper) or "identity" (true by construction); absent means claim. */
+  kind?: string;
   actual: unknown;
   expected: unknown;
   relation: string;
   passed: boolean;
   detail: string;
+  /** The negative control: the null model, what it measured, and whether it passed the test. */
+  control?: { label: string; actual: unknown; holds: boolean; detail: string };
 }
 
 /** The verdict on one executed notebook. */
 export interface NotebookVerdict {
   /** True when there are no problems. */
   passed: boolean;
-  /** Every claim found, in order. */
+  /** Every paper claim found, in order. */
   claims: CheckedClaim[];
+  /** Every identity check found (true by construction: not counted among the claims), in order. */
+  identities: CheckedClaim[];
   /** How many charts (Vega-Lite + SVG) were produced. */
   charts: number;
   /** Code cells, and how many of them ran. */
@@ -66,6 +73,7 @@ export function checkNotebook(
 ): NotebookVerdict {
   const problems: string[] = [];
   const claims: CheckedClaim[] = [];
+  const identities: CheckedClaim[] = [];
   let charts = 0, code = 0, executed = 0;
   /** Output sequence number → the index of the cell it arrived in. */
   const arrived = new Map<number, number>();
@@ -94,8 +102,13 @@ export function checkNotebook(
       if (CLAIMS in data) {
         const found = (data[CLAIMS] as { claims?: CheckedClaim[] }).claims ?? [];
         for (const c of found) {
-          claims.push(c);
-          if (!c.passed) problems.push(`claim failed: ${c.statement} (${c.detail})`);
+          const isIdentity = c.kind === "identity";
+          (isIdentity ? identities : claims).push(c);
+          if (!c.passed) {
+            problems.push(
+              `${isIdentity ? "identity check" : "claim"} failed: ${c.statement} (${c.detail})`,
+            );
+          }
         }
       }
     }
@@ -108,7 +121,9 @@ export function checkNotebook(
     ) {
       problems.push(`${where} calls show() but no chart output arrived (lost after idle?)`);
     }
-    if (/\bclaims?\s*\(/.test(code_) && !outputs.some((o) => o.data && CLAIMS in o.data)) {
+    if (
+      /\b(claims?|identity)\s*\(/.test(code_) && !outputs.some((o) => o.data && CLAIMS in o.data)
+    ) {
       problems.push(`${where} checks claims but no claim table arrived (lost after idle?)`);
     }
     if (/\b(table|md|tex|liveChart|progressBar)\s*[(`]/.test(code_) && outputs.length === 0) {
@@ -118,8 +133,21 @@ export function checkNotebook(
   // A cell that raised stops the run before the runner asks for the count.
   const raised = problems.some((p) => p.includes(" raised "));
   problems.push(...lostOutputs(arrived, notebook.metadata?.minima?.outputs_created, raised));
-  if (code > 0 && claims.length === 0) problems.push("the notebook checked no claim");
-  return { passed: problems.length === 0, claims, charts, cells: { code, executed }, problems };
+  if (code > 0 && claims.length === 0) {
+    problems.push(
+      identities.length > 0
+        ? "the notebook checked no claim, only identity checks"
+        : "the notebook checked no claim",
+    );
+  }
+  return {
+    passed: problems.length === 0,
+    claims,
+    identities,
+    charts,
+    cells: { code, executed },
+    problems,
+  };
 }
 
 /** The numbered outputs that never arrived, each located between the cells around it. */

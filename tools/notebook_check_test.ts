@@ -86,3 +86,42 @@ Deno.test("checkNotebook finds a lost output by its missing sequence number, als
   });
   assert.deepEqual(complete.problems, []);
 });
+
+Deno.test("checkNotebook counts identity checks apart from claims and reports failures by kind", () => {
+  const table = (rows: Record<string, unknown>[]) => ({
+    output_type: "display_data",
+    data: { "application/vnd.minima.claims+json": { claims: rows }, "text/plain": "table" },
+  });
+  const row = (statement: string, kind: string | undefined, passed: boolean) => ({
+    statement,
+    ...(kind ? { kind } : {}),
+    actual: 1,
+    expected: 1,
+    relation: "≈",
+    passed,
+    detail: "d",
+    ...(statement === "with control"
+      ? { control: { label: "GD", actual: 0, holds: false, detail: "c" } }
+      : {}),
+  });
+  const v = checkNotebook({
+    cells: [code("await claims([...])", [
+      table([
+        row("old payload", undefined, true),
+        row("with control", "claim", true),
+        row("Cauchy–Schwarz", "identity", true),
+        row("throws at κ = 16", "identity", false),
+      ]),
+    ])],
+  });
+  assert.deepEqual(v.claims.map((c) => c.statement), ["old payload", "with control"]);
+  assert.deepEqual(v.identities.map((c) => c.statement), ["Cauchy–Schwarz", "throws at κ = 16"]);
+  assert.equal(v.claims[1].control?.label, "GD");
+  assert.deepEqual(v.problems, ["identity check failed: throws at κ = 16 (d)"]);
+  const onlyIdentities = checkNotebook({
+    cells: [code("await identity(...)", [table([row("x ≥ 0", "identity", true)])])],
+  });
+  assert.deepEqual(onlyIdentities.problems, [
+    "the notebook checked no claim, only identity checks",
+  ]);
+});

@@ -2,7 +2,8 @@
  * `deno task reproduce [--fast] [--only TEXT]`: the main job. Executes every notebook in
  * notebooks/ through the real Jupyter client with the minima kernel (the full, paper-scale
  * setting unless --fast), writes the executed notebooks to out/notebooks/, an HTML rendering of
- * each to out/html/, and out/index.html listing each notebook with its claims and ✓/✗
+ * each to out/html/, and out/index.html listing each notebook with its claims and ✓/✗, its
+ * identity checks (true by construction) apart, and the totals of each
  * (out/report.json has the same as data). A failing notebook is reported and the others still
  * run; the exit status is 1 if any failed.
  *
@@ -17,6 +18,29 @@ import { installKernel } from "../kernels/install.ts";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
+function isInterval(v: unknown): v is { mean: number; low: number; high: number; rule: string } {
+  return typeof v === "object" && v !== null && "low" in v && "high" in v && "rule" in v;
+}
+
+/** Claims and identity checks over all runs, counted apart. */
+export function countChecks(runs: NotebookRun[]): {
+  claims: number;
+  claimsPassed: number;
+  withControl: number;
+  identities: number;
+  identitiesPassed: number;
+} {
+  const claims = runs.flatMap((r) => r.claims);
+  const identities = runs.flatMap((r) => r.identities ?? []);
+  return {
+    claims: claims.length,
+    claimsPassed: claims.filter((c) => c.passed).length,
+    withControl: claims.filter((c) => c.control).length,
+    identities: identities.length,
+    identitiesPassed: identities.filter((c) => c.passed).length,
+  };
+}
+
 /** Renders the index page. */
 export function indexHtml(runs: NotebookRun[], profile: string, date: string): string {
   const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -25,12 +49,36 @@ export function indexHtml(runs: NotebookRun[], profile: string, date: string): s
       ? `[${v.slice(0, 6).map(fmt).join(", ")}${v.length > 6 ? ", …" : ""}]`
       : typeof v === "number"
       ? (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4))))
+      : isInterval(v)
+      ? `${fmt(v.mean)} [${fmt(v.low)}, ${fmt(v.high)}] (${v.rule})`
       : String(v);
   const passed = runs.filter((r) => r.passed).length;
+  const totals = countChecks(runs);
   const sections = runs.map((run) => {
     const name = basename(run.notebook, ".ipynb");
+    const identities = run.identities ?? [];
+    const withControl = run.claims.some((c) => c.control);
     const claims = run.claims.map((c) =>
       `<tr class="${c.passed ? "ok" : "bad"}"><td>${c.passed ? "✓" : "✗"}</td><td>${
+        esc(c.statement)
+      }</td><td>${esc(fmt(c.actual))}</td><td>${esc(c.relation)}</td><td>${
+        esc(fmt(c.expected))
+      }</td>${
+        withControl
+          ? `<td>${
+            c.control
+              ? esc(
+                `${c.control.label}: ${fmt(c.control.actual)} (${
+                  c.control.holds ? "passes: cannot tell" : "fails"
+                })`,
+              )
+              : ""
+          }</td>`
+          : ""
+      }</tr>`
+    ).join("");
+    const checks = identities.map((c) =>
+      `<tr class="${c.passed ? "id" : "bad"}"><td>${c.passed ? "≡" : "≢"}</td><td>${
         esc(c.statement)
       }</td><td>${esc(fmt(c.actual))}</td><td>${esc(c.relation)}</td><td>${
         esc(fmt(c.expected))
@@ -43,22 +91,31 @@ export function indexHtml(runs: NotebookRun[], profile: string, date: string): s
 <p><a href="html/${esc(name)}.html">rendered</a> · <a href="notebooks/${
       esc(name)
     }.ipynb">executed notebook</a> ·
-${run.charts} charts · ${run.seconds.toFixed(1)} s</p>
+${run.claims.length} claims · ${identities.length} identity checks · ${run.charts} charts · ${
+      run.seconds.toFixed(1)
+    } s</p>
 ${
       claims
-        ? `<table><thead><tr><th></th><th>claim</th><th>measured</th><th></th><th>expected</th></tr></thead><tbody>${claims}</tbody></table>`
+        ? `<table><thead><tr><th></th><th>claim</th><th>measured</th><th></th><th>expected</th>${
+          withControl ? "<th>negative control</th>" : ""
+        }</tr></thead><tbody>${claims}</tbody></table>`
         : "<p>no claims were checked</p>"
+    }
+${
+      checks
+        ? `<details><summary>${identities.length} identity checks (true by construction, not claims)</summary><table><thead><tr><th></th><th>identity check</th><th>measured</th><th></th><th>expected</th></tr></thead><tbody>${checks}</tbody></table></details>`
+        : ""
     }
 ${problems}</section>`;
   }).join("\n");
   return `<!doctype html><html><head><meta charset="utf-8"><title>minima: reproduced results</title>
 <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
 table{border-collapse:collapse;margin:.5rem 0}td,th{padding:.2rem .6rem;text-align:left;border-bottom:1px solid #ddd}
-tr.ok td:first-child{color:#1a7f37}tr.bad{background:#fbe4e4}.problems{color:#b00}</style></head><body>
+tr.ok td:first-child{color:#1a7f37}tr.id td:first-child{color:#555}tr.bad{background:#fbe4e4}.problems{color:#b00}</style></head><body>
 <h1>minima: reproduced results</h1>
-<p>${passed} of ${runs.length} notebooks passed · profile <code>${esc(profile)}</code> · ${
-    esc(date)
-  }</p>
+<p>${passed} of ${runs.length} notebooks passed · ${totals.claimsPassed} of ${totals.claims} claims hold (${totals.withControl} with a negative control) · ${totals.identitiesPassed} of ${totals.identities} identity checks hold · profile <code>${
+    esc(profile)
+  }</code> · ${esc(date)}</p>
 ${sections}
 </body></html>
 `;
@@ -136,7 +193,7 @@ if (import.meta.main) {
   await Deno.writeTextFile(join(out, "index.html"), indexHtml(runs, profile, date));
   await Deno.writeTextFile(
     join(out, "report.json"),
-    JSON.stringify({ date, profile, runs }, null, 2) + "\n",
+    JSON.stringify({ date, profile, totals: countChecks(runs), runs }, null, 2) + "\n",
   );
   await Deno.remove(jupyterPath, { recursive: true }).catch(() => {});
   const failed = runs.filter((r) => !r.passed).length;

@@ -79,6 +79,7 @@ export async function runNotebook(
     verdict = {
       passed: false,
       claims: [],
+      identities: [],
       charts: 0,
       cells: { code: 0, executed: 0 },
       problems: [
@@ -107,9 +108,13 @@ export async function runNotebook(
  */
 export function summarizeRun(run: NotebookRun): string {
   const passedClaims = run.claims.filter((c) => c.passed).length;
+  const identities = run.identities ?? [];
+  const checks = identities.length > 0
+    ? `${identities.filter((c) => c.passed).length}/${identities.length} identity checks, `
+    : "";
   const head = `${run.passed ? "✓" : "✗"} ${
     basename(run.notebook)
-  }: ${passedClaims}/${run.claims.length} claims, ${run.charts} charts, ${run.cells.executed}/${run.cells.code} cells, ${
+  }: ${passedClaims}/${run.claims.length} claims, ${checks}${run.charts} charts, ${run.cells.executed}/${run.cells.code} cells, ${
     run.seconds.toFixed(1)
   } s`;
   return [head, ...run.problems.map((p) => `    ${p}`)].join("\n");

@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { claim, ClaimError, type ClaimResult, claims, CLAIMS_MIME } from "./claim.ts";
+import {
+  claim,
+  ClaimError,
+  type ClaimResult,
+  claims,
+  CLAIMS_MIME,
+  type ClaimSpec,
+  identity,
+} from "./claim.ts";
+import { seedInterval } from "./seed_interval.ts";
 import { recordDisplays } from "./_recorder_test_util.ts";
 
 Deno.test("claims compare with each relation and its tolerance", async () => {
@@ -63,5 +72,221 @@ Deno.test("claims reject malformed input with messages that name it", async () =
   await assert.rejects(
     () => claim("x", 1, 1, { relation: "~" as never }),
     /relation must be one of/,
+  );
+});
+
+Deno.test("a claim with a negative control passes only when the control fails the same test", async () => {
+  const calls = await recordDisplays(async () => {
+    const r = await claim("stationary spread ≈ the SDE's", 0.98, 1, {
+      rtol: 0.1,
+      control: { label: "GD (no noise)", actual: 0 },
+    });
+    assert.equal(r.passed, true);
+    assert.deepEqual(r.control, {
+      label: "GD (no noise)",
+      actual: 0,
+      holds: false,
+      detail: "|a − e| = 1 > 0.1",
+    });
+    assert.equal(
+      r.detail,
+      '|a − e| = 0.02 ≤ 0.1; control "GD (no noise)" fails it (|a − e| = 1 > 0.1)',
+    );
+  });
+  const text = calls[0].bundle["text/plain"] as string;
+  assert.match(text, /negative control/);
+  assert.match(text, /GD \(no noise\): 0 \(fails: ✓\)/);
+  assert.match(text, /1 of 1 claim holds \(1 with a negative control\)/);
+  const shown = calls[0].bundle[CLAIMS_MIME] as { claims: ClaimResult[] };
+  assert.equal(shown.claims[0].control?.holds, false);
+});
+
+Deno.test("a control that passes fails the claim with a message naming the null model", async () => {
+  await assert.rejects(
+    () =>
+      claim("late loss ≈ SGD's", 1.02, 1, { rtol: 0.2, control: { label: "GD", actual: 0.97 } }),
+    (e: Error) => {
+      assert.ok(e instanceof ClaimError);
+      assert.equal(
+        e.message,
+        '1 of 1 claim failed: "late loss ≈ SGD\'s" (control "GD" passes the same test (|a − e| = 0.03 ≤ 0.2): the test cannot tell the claim from the null model)',
+      );
+      return true;
+    },
+  );
+  // A control with several values fails the test only if it fails at every one of them.
+  await assert.rejects(
+    () =>
+      claim("ratio ≈ 1", 1, 1, { rtol: 0.1, control: { label: "η alone", actual: [0.5, 1.05] } }),
+    /control "η alone" passes the same test \(\[1\] \|a − e\| = 0.05 ≤ 0.1\)/,
+  );
+  // When the claim itself fails, both verdicts are given.
+  await assert.rejects(
+    () => claim("ratio ≈ 1", 2, 1, { rtol: 0.1, control: { label: "GD", actual: 3 } }),
+    (e: Error) => {
+      assert.equal(
+        e.message,
+        '1 of 1 claim failed: "ratio ≈ 1" (|a − e| = 1 > 0.1; control "GD" fails it (|a − e| = 2 > 0.1))',
+      );
+      return true;
+    },
+  );
+});
+
+Deno.test("controls of boolean and interval claims are checked the same way", async () => {
+  const r = await claim("every run converged", true, true, {
+    control: { label: "no step-size rule", actual: false },
+  });
+  assert.equal(r.passed, true);
+  assert.equal(r.control?.holds, false);
+  await assert.rejects(
+    () =>
+      claim("spread > 0 over seeds", seedInterval([1, 1.2, 0.9, 1.1, 1]), 0, {
+        relation: ">",
+        control: { label: "GD", actual: seedInterval([0.5, 0.6, 0.5, 0.55, 0.52]) },
+      }),
+    /control "GD" passes the same test \(lower end 0.4\d* > 0\)/,
+  );
+});
+
+Deno.test("identity checks carry their kind and mark and are counted apart from claims", async () => {
+  let error: unknown;
+  const calls = await recordDisplays(async () => {
+    const ok = await identity("2/η < f''(0) by the chosen η", 2 / 3, 1, { relation: "<" });
+    assert.equal(ok.kind, "identity");
+    try {
+      await claims([
+        { statement: "a paper claim", actual: 1, expected: 1 },
+        { statement: "another claim", actual: 2, expected: 1 },
+        { statement: "Cauchy–Schwarz", actual: 3, expected: 2, relation: "≤", kind: "identity" },
+      ]);
+    } catch (e) {
+      error = e;
+    }
+  });
+  assert.match(calls[0].bundle["text/plain"] as string, /^≡ {2}2\/η < f''\(0\)/m);
+  assert.match(
+    calls[0].bundle["text/plain"] as string,
+    /1 of 1 identity check holds \(≡: true by construction, not claims\)$/m,
+  );
+  assert.equal(
+    (error as Error).message,
+    '1 of 2 claims and 1 of 1 identity check failed: "another claim" (|a − e| = 1 > 0); "Cauchy–Schwarz" (3 > 2)',
+  );
+  const text = calls[1].bundle["text/plain"] as string;
+  assert.match(text, /^≢ {2}Cauchy–Schwarz/m);
+  assert.match(text, /1 of 2 claims hold · 0 of 1 identity check holds/);
+  const shown = calls[1].bundle[CLAIMS_MIME] as { claims: ClaimResult[] };
+  assert.deepEqual(shown.claims.map((c) => c.kind), ["claim", "claim", "identity"]);
+  await assert.rejects(
+    () => identity("x ≤ 1", 2, 1, { relation: "≤" }),
+    (e: Error) => e.message === '1 of 1 identity check failed: "x ≤ 1" (2 > 1)',
+  );
+});
+
+Deno.test("an interval over seeds must satisfy the relation at every point", async () => {
+  const iv = seedInterval([0.9, 1.0, 1.1, 1.0, 1.0]); // mean 1, s.e. 0.0316, ± 0.0949
+  const results = await claims([
+    { statement: "≈ both ends", actual: iv, expected: 1, rtol: 0.1 },
+    { statement: "≤ upper end", actual: iv, expected: 1.1, relation: "≤" },
+    { statement: "≥ lower end", actual: iv, expected: 0.9, relation: "≥" },
+    { statement: "> lower end", actual: iv, expected: 0.9, relation: ">" },
+    { statement: "< upper end", actual: iv, expected: 1.1, relation: "<" },
+    { statement: "several", actual: [iv, iv], expected: [0.5, 0.8], relation: ">" },
+  ]);
+  assert.ok(results.every((r) => r.passed));
+  assert.deepEqual(results[0].actual, {
+    values: [0.9, 1.0, 1.1, 1.0, 1.0],
+    seeds: 5,
+    mean: 1,
+    standardError: iv.standardError,
+    low: iv.low,
+    high: iv.high,
+    rule: "mean ± 3 s.e. over 5 seeds",
+  });
+  const fail = async (spec: Partial<ClaimSpec>) => {
+    try {
+      await claims([{ statement: "s", actual: iv, expected: 1, ...spec }]);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return "passed";
+  };
+  assert.equal(
+    await fail({ rtol: 0.05 }),
+    '1 of 1 claim failed: "s" ([0.9051, 1.095] is not within 1 ± 0.05)',
+  );
+  assert.equal(await fail({ relation: ">" }), '1 of 1 claim failed: "s" (lower end 0.9051 ≤ 1)');
+  assert.equal(await fail({ relation: "<" }), '1 of 1 claim failed: "s" (upper end 1.095 ≥ 1)');
+  assert.equal(await fail({ relation: "≤" }), '1 of 1 claim failed: "s" (upper end 1.095 > 1)');
+  assert.equal(
+    await fail({ relation: "≥", atol: 0.05 }),
+    '1 of 1 claim failed: "s" (lower end 0.9051 < 0.95)',
+  );
+  const calls = await recordDisplays(() => claim("gap > 0", iv, 0, { relation: ">" }));
+  assert.match(calls[0].bundle["text/plain"] as string, /1 \[0.9051, 1.095\]/);
+  assert.match(calls[0].bundle["text/plain"] as string, /mean ± 3 s.e. over 5 seeds/);
+});
+
+Deno.test("claims reject malformed controls, kinds and interval equality with exact messages", async () => {
+  const iv = seedInterval([1, 2, 3]);
+  await assert.rejects(
+    () => claims([{ statement: "x", actual: 1, expected: 1, kind: "paper" as never }]),
+    (e: Error) =>
+      e.message ===
+        'Cannot check claim 0 ("x"): kind must be "claim" or "identity", current value is "paper"',
+  );
+  await assert.rejects(
+    () =>
+      claims([{
+        statement: "x",
+        actual: 1,
+        expected: 1,
+        kind: "identity",
+        control: { label: "GD", actual: 1 },
+      }]),
+    (e: Error) =>
+      e.message ===
+        'Cannot check claim 0 ("x"): an identity check takes no negative control; make it a claim or drop the control',
+  );
+  await assert.rejects(
+    () => claim("x", 1, 1, { control: { label: "", actual: 1 } }),
+    (e: Error) =>
+      e.message ===
+        'Cannot check claim 0 ("x"): control must be { label, actual } with the null model named in label',
+  );
+  await assert.rejects(
+    () => claim("x", 1, 1, { control: { label: "GD", actual: "a" as never } }),
+    (e: Error) =>
+      e.message ===
+        'Cannot check claim 0 ("x"): control.actual must be a number, a non-empty array of numbers, a boolean or a seed interval',
+  );
+  await assert.rejects(
+    () => claim("x", 1, [1, 2], { control: { label: "GD", actual: 1 } }),
+    (e: Error) =>
+      e.message ===
+        'Cannot check claim 0 ("x"): expected must be a number or an array as long as actual (1)',
+  );
+  await assert.rejects(
+    () => claim("x", [1, 2], [1, 2], { control: { label: "GD", actual: 1 } }),
+    (e: Error) =>
+      e.message ===
+        'Cannot check claim 0 ("x"): expected must be a number or an array as long as control.actual (1)',
+  );
+  await assert.rejects(
+    () => claim("x", true, true, { control: { label: "GD", actual: 1 } }),
+    (e: Error) =>
+      e.message ===
+        'Cannot check claim 0 ("x"): control.actual must be a boolean like the claim\'s actual',
+  );
+  await assert.rejects(
+    () => claim("x", iv, 2, { relation: "=" }),
+    (e: Error) =>
+      e.message ===
+        'Cannot check claim 0 ("x"): an interval over seeds cannot be checked with "="; use ≈, ≤, ≥, < or >',
+  );
+  await assert.rejects(
+    () => claim("x", { ...iv, low: NaN }, 2, { relation: "≤" }),
+    ClaimError,
   );
 });

@@ -14,3 +14,4 @@ export * from "./text.ts";
 export * from "./claim.ts";
 export * from "./by_profile.ts";
 export * from "./displayed_outputs.ts";
+export * from "./seed_interval.ts";
