@@ -7,6 +7,8 @@ export interface DatasetParts {
   x: Float32Array;
   n: number;
   inputDim: number;
+  /** The shape of one sample when it is not flat, e.g. [h, w, c]; its product is inputDim. */
+  inputShape?: readonly number[];
   targets: TargetEncoding;
   /** Class labels 0..k−1 (classification). */
   labels?: Int32Array;
@@ -15,13 +17,20 @@ export interface DatasetParts {
   values?: Float32Array;
   valueDim?: number;
   info: DatasetInfo;
-  test?: Dataset;
+  test?: Dataset<tf.Tensor>;
 }
 
-/** Builds a dataset's tensors from validated parts. */
-export function makeDataset(parts: DatasetParts): Dataset {
-  const { n, inputDim, targets } = parts;
-  const x = tf.tensor2d(parts.x, [n, inputDim], "float32");
+/**
+ * Builds a dataset's tensors from validated parts: x is [n, inputDim], or [n, ...inputShape]
+ * when the parts give one (X names that tensor type for the caller).
+ */
+export function makeDataset<X extends tf.Tensor = tf.Tensor2D>(parts: DatasetParts): Dataset<X> {
+  const { n, inputDim, targets, inputShape } = parts;
+  const x = tf.tensor(
+    parts.x,
+    inputShape ? [n, ...inputShape] : [n, inputDim],
+    "float32",
+  ) as X;
   let y: tf.Tensor;
   let outputDim: number;
   if (targets === "real") {
@@ -46,18 +55,19 @@ export function makeDataset(parts: DatasetParts): Dataset {
     }
   }
   const test = parts.test;
-  const dataset: Dataset = {
+  const dataset: Dataset<X> = {
     name: parts.name,
     x,
     y,
     n,
     inputDim,
+    ...(inputShape ? { inputShape: Object.freeze([...inputShape]) } : {}),
     outputDim,
     task: targets === "real" ? "regression" : "classification",
     targets,
     ...(targets === "real" ? {} : { numClasses: parts.numClasses, labels: parts.labels }),
     info: Object.freeze({ ...parts.info }),
-    ...(test ? { test } : {}),
+    ...(test ? { test: test as Dataset<X> } : {}),
     dispose() {
       x.dispose();
       y.dispose();

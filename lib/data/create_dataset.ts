@@ -1,4 +1,5 @@
 import { checkTargets, makeDataset } from "./_make_dataset.ts";
+import type { tf } from "../backend/mod.ts";
 import type { Dataset, DatasetInfo, TargetEncoding } from "./types.ts";
 
 /** A matrix given as rows, or as flat values with a shape. */
@@ -55,7 +56,7 @@ export function createDataset(
   x: MatrixLike,
   y: MatrixLike | readonly number[] | ArrayLike<number>,
   options: CreateDatasetOptions = {},
-): Dataset {
+): Dataset<tf.Tensor2D> {
   const what = "create the dataset";
   const targets = options.targets ?? "real";
   checkTargets(what, targets, ["real", "one-hot", "integer", "signed"]);

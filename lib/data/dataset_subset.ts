@@ -25,10 +25,13 @@ import type { Dataset } from "./types.ts";
  * @param subset A count (the first samples) or sample indices.
  * @returns The subset; dispose it when done (it does not carry `test`).
  */
-export function datasetSubset(data: Dataset, subset: number | ArrayLike<number>): Dataset {
+export function datasetSubset<X extends tf.Tensor>(
+  data: Dataset<X>,
+  subset: number | ArrayLike<number>,
+): Dataset<X> {
   const indices = subsetIndices(data.n, subset, "take a subset");
   const idx = tf.tensor1d(indices, "int32");
-  const x = tf.gather(data.x, idx) as tf.Tensor2D;
+  const x = tf.gather(data.x, idx) as X;
   const y = tf.gather(data.y, idx);
   idx.dispose();
   const labels = data.labels ? Int32Array.from(indices, (i) => data.labels![i]) : undefined;

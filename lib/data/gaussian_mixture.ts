@@ -1,5 +1,6 @@
 import { permutation, Rng, type Seed } from "../random/mod.ts";
 import { checkCount, checkSeed, checkTargets, makeDataset } from "./_make_dataset.ts";
+import type { tf } from "../backend/mod.ts";
 import type { Dataset } from "./types.ts";
 
 /** Options for {@linkcode gaussianMixture}. */
@@ -61,7 +62,7 @@ export interface GaussianMixtureOptions {
  * @param options Sizes, geometry, encoding, seed.
  * @returns The dataset.
  */
-export function gaussianMixture(options: GaussianMixtureOptions = {}): Dataset {
+export function gaussianMixture(options: GaussianMixtureOptions = {}): Dataset<tf.Tensor2D> {
   const what = "make the Gaussian mixture";
   const n = options.samples ?? 256;
   const k = options.numClasses ?? 2;

@@ -15,3 +15,4 @@ export * from "./separable_2d.ts";
 export * from "./sparse_linear_classification.ts";
 export * from "./modular_addition.ts";
 export * from "./standardize_inputs.ts";
+export * from "./reshape_inputs.ts";

@@ -1,5 +1,6 @@
 import { permutation, Rng, type Seed } from "../random/mod.ts";
 import { checkCount, checkSeed, checkTargets, makeDataset } from "./_make_dataset.ts";
+import type { tf } from "../backend/mod.ts";
 import type { Dataset } from "./types.ts";
 
 /** Options for {@linkcode modularAddition}. */
@@ -52,7 +53,7 @@ export interface ModularAdditionOptions {
  * @param options Modulus, split, encoding, seed.
  * @returns The training pairs, with the held-out pairs as `test`.
  */
-export function modularAddition(options: ModularAdditionOptions = {}): Dataset {
+export function modularAddition(options: ModularAdditionOptions = {}): Dataset<tf.Tensor2D> {
   const what = "make the modular addition data";
   const p = options.modulus ?? 23;
   const fraction = options.trainFraction ?? 0.5;
@@ -69,7 +70,7 @@ export function modularAddition(options: ModularAdditionOptions = {}): Dataset {
     );
   }
   const order = permutation(new Rng(seed), total);
-  const build = (pairs: Int32Array, part: "train" | "test"): Dataset => {
+  const build = (pairs: Int32Array, part: "train" | "test"): Dataset<tf.Tensor2D> => {
     const n = pairs.length;
     const x = new Float32Array(n * 2 * p);
     const labels = new Int32Array(n);

@@ -1,5 +1,6 @@
 import { Rng, type Seed } from "../random/mod.ts";
 import { checkCount, checkSeed, checkTargets, makeDataset } from "./_make_dataset.ts";
+import type { tf } from "../backend/mod.ts";
 import type { Dataset } from "./types.ts";
 
 /** Options for {@linkcode separable2d}. */
@@ -53,7 +54,7 @@ export interface Separable2dOptions {
  * @param options Size, margin, direction, encoding, seed.
  * @returns The dataset.
  */
-export function separable2d(options: Separable2dOptions = {}): Dataset {
+export function separable2d(options: Separable2dOptions = {}): Dataset<tf.Tensor2D> {
   const what = "make the separable data";
   const n = options.samples ?? 100;
   const margin = options.margin ?? 0.2;

@@ -1,5 +1,6 @@
 import { Rng, type Seed } from "../random/mod.ts";
 import { checkCount, checkSeed, checkTargets, makeDataset } from "./_make_dataset.ts";
+import type { tf } from "../backend/mod.ts";
 import type { Dataset } from "./types.ts";
 
 /** Options for {@linkcode sparseLinearClassification}. */
@@ -64,7 +65,7 @@ export interface SparseLinearClassificationOptions {
  */
 export function sparseLinearClassification(
   options: SparseLinearClassificationOptions = {},
-): Dataset {
+): Dataset<tf.Tensor2D> {
   const what = "make the sparse linear classification data";
   const n = options.samples ?? 40;
   const d = options.dim ?? 100;
@@ -84,7 +85,7 @@ export function sparseLinearClassification(
   }
   const rng = new Rng(seed);
   const trainRng = rng.fork(), testRng = rng.fork();
-  const draw = (count: number, r: Rng, part: "train" | "test"): Dataset => {
+  const draw = (count: number, r: Rng, part: "train" | "test"): Dataset<tf.Tensor2D> => {
     const x = new Float32Array(count * d);
     const labels = new Int32Array(count);
     for (let i = 0; i < count; i++) {

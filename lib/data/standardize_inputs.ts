@@ -37,7 +37,10 @@ export interface StandardizeInputsOptions {
  * @param options How to scale.
  * @returns A new dataset with the same targets and the transformed inputs.
  */
-export function standardizeInputs(data: Dataset, options: StandardizeInputsOptions = {}): Dataset {
+export function standardizeInputs<X extends tf.Tensor>(
+  data: Dataset<X>,
+  options: StandardizeInputsOptions = {},
+): Dataset<X> {
   const what = "Cannot standardize the inputs";
   if (!data || typeof data !== "object" || !data.x || typeof data.n !== "number") {
     throw new TypeError(`${what}: data must be a Dataset (e.g. from fashionMnist())`);
@@ -72,8 +75,13 @@ export function standardizeInputs(data: Dataset, options: StandardizeInputsOptio
   }
 }
 
-function transform(data: Dataset, mean: tf.Tensor, sigma: tf.Tensor, scale: string): Dataset {
-  const x = tf.tidy(() => tf.div(tf.sub(data.x, mean), sigma)) as tf.Tensor2D;
+function transform<X extends tf.Tensor>(
+  data: Dataset<X>,
+  mean: tf.Tensor,
+  sigma: tf.Tensor,
+  scale: string,
+): Dataset<X> {
+  const x = tf.tidy(() => tf.div(tf.sub(data.x, mean), sigma)) as X;
   const y = tf.clone(data.y);
   const test = data.test ? transform(data.test, mean, sigma, scale) : undefined;
   const { test: _test, ...rest } = data;

@@ -1,5 +1,6 @@
 import { Rng, type Seed } from "../random/mod.ts";
 import { checkCount, checkSeed, makeDataset } from "./_make_dataset.ts";
+import type { tf } from "../backend/mod.ts";
 import type { Dataset } from "./types.ts";
 
 /** Options for {@linkcode teacherStudent}. */
@@ -70,7 +71,7 @@ const ACTS = {
  * @param options Sizes, teacher, noise and seed.
  * @returns The dataset (with `test` when `testSamples` > 0).
  */
-export function teacherStudent(options: TeacherStudentOptions = {}): Dataset {
+export function teacherStudent(options: TeacherStudentOptions = {}): Dataset<tf.Tensor2D> {
   const what = "make the teacher–student data";
   const n = options.samples ?? 256;
   const nTest = options.testSamples ?? 0;
@@ -103,7 +104,12 @@ export function teacherStudent(options: TeacherStudentOptions = {}): Dataset {
   const w = Float64Array.from({ length: m * d }, () => rng.normal() / Math.sqrt(d));
   const a = Float64Array.from({ length: k * m }, () => rng.normal());
   const dataRng = rng.fork(), noiseRng = rng.fork(), testRng = rng.fork();
-  const draw = (count: number, r: Rng, sigma: number, part: "train" | "test"): Dataset => {
+  const draw = (
+    count: number,
+    r: Rng,
+    sigma: number,
+    part: "train" | "test",
+  ): Dataset<tf.Tensor2D> => {
     const x = new Float32Array(count * d);
     const y = new Float32Array(count * k);
     const xi = new Float64Array(d), h = new Float64Array(m);

@@ -5,7 +5,10 @@
  * train loop call these. Private to minima.
  *
  * Conventions: the objective is L(θ) = (1/n) Σᵢ ℓᵢ(θ) over the n samples in use; a chunk's
- * contribution is (1/n) Σ_{i∈chunk} ℓᵢ, so chunk results add up to the full one.
+ * contribution is (1/n) Σ_{i∈chunk} ℓᵢ, so chunk results add up to the full one. Inputs may have
+ * any rank ([n, d] or images [n, h, w, c]); chunks are cut along the first axis. For a model with
+ * `batchStatistics` (BatchNorm in train mode) ℓᵢ depends on the samples normalized with sample i,
+ * so chunks are cut only at the boundaries of those groups, and per-sample passes refuse it.
  *
  * @module
  */
@@ -16,7 +19,7 @@ import type { Loss, Model, Params, ParamSpec } from "../nn/mod.ts";
 
 /** A slice of the data: at most `chunkSize` samples. */
 export interface Chunk {
-  x: tf.Tensor2D;
+  x: tf.Tensor;
   y: tf.Tensor;
   /** Samples in this chunk. */
   n: number;
@@ -41,14 +44,31 @@ export const PER_SAMPLE_BUDGET = 1 << 22;
 /**
  * Cuts the data (or a subset: the first `subset` samples, or indices) in chunks.
  * Without a subset and with n ≤ chunkSize, the dataset's own tensors are used (no copy).
+ * With a model that normalizes over groups of G samples, chunks hold whole groups (chunkSize is
+ * rounded down to a multiple of G, at least G); over the whole batch, one chunk or an error.
  */
 export function makeChunks(
   data: Dataset,
   subset: number | ArrayLike<number> | undefined,
   chunkSize: number,
   what: string,
+  model?: Model,
 ): Chunks {
   checkChunkSize(chunkSize, what);
+  const group = model?.batchStatistics;
+  if (group !== undefined) {
+    const total = subset === undefined
+      ? data.n
+      : typeof subset === "number"
+      ? subset
+      : subset.length;
+    if (group === Infinity && total > chunkSize) {
+      throw new RangeError(
+        `Cannot ${what}: the model normalizes over the whole batch it is given (batch statistics), so the loss of these ${total} samples is one pass; set chunkSize to at least ${total}, or build the model with a ghostBatchSize`,
+      );
+    }
+    if (group !== Infinity) chunkSize = Math.max(group, chunkSize - (chunkSize % group));
+  }
   const chunks: Chunk[] = [];
   if (subset === undefined && data.n <= chunkSize) {
     chunks.push({ x: data.x, y: data.y, n: data.n, owned: false });
@@ -60,7 +80,7 @@ export function makeChunks(
       const part = indices.subarray(start, Math.min(indices.length, start + chunkSize));
       const idx = tf.tensor1d(part, "int32");
       chunks.push({
-        x: tf.gather(data.x, idx) as tf.Tensor2D,
+        x: tf.gather(data.x, idx),
         y: tf.gather(data.y, idx),
         n: part.length,
         owned: true,
@@ -90,7 +110,7 @@ export function splitChunk(chunk: Chunk, size: number): Chunk[] {
   for (let start = 0; start < chunk.n; start += size) {
     const b = Math.min(size, chunk.n - start);
     out.push({
-      x: tf.slice(chunk.x, [start, 0], [b, chunk.x.shape[1]]),
+      x: tf.slice(chunk.x, start, b),
       y: tf.slice(chunk.y, start, b),
       n: b,
       owned: true,
@@ -194,6 +214,7 @@ export function chunkPerSampleGradients(
   params: Params,
   chunk: Chunk,
 ): Params {
+  checkPerSample(model);
   if (!model.perSampleParams) {
     return loopOverSamples(chunk, (piece) => chunkGradient(model, loss, params, piece, 1).grads);
   }
@@ -213,6 +234,7 @@ export function chunkPerSampleHvp(
   u: Params,
   chunk: Chunk,
 ): Params {
+  checkPerSample(model);
   if (!model.perSampleParams) {
     return loopOverSamples(
       chunk,
@@ -227,13 +249,25 @@ export function chunkPerSampleHvp(
   );
 }
 
+/**
+ * Refuses per-sample passes for a model whose samples share batch statistics: there ℓᵢ depends
+ * on the other samples of its group, and a sample alone has no batch variance.
+ */
+export function checkPerSample(model: Model, what = "compute per-sample quantities"): void {
+  if (model.batchStatistics !== undefined) {
+    throw new TypeError(
+      `Cannot ${what}: the model normalizes over batches (BatchNorm in train mode), so a sample's loss depends on the other samples in its batch and per-sample gradients are not defined; measure evalMode(model, state), which uses running statistics, or a model with norm: "none"`,
+    );
+  }
+}
+
 /** Runs `fn` on each sample of a chunk alone and stacks the results along a new axis 0. */
 function loopOverSamples(chunk: Chunk, fn: (piece: Chunk, i: number) => Params): Params {
   return tf.tidy(() => {
     const parts: Params[] = [];
     for (let i = 0; i < chunk.n; i++) {
       const piece: Chunk = {
-        x: tf.slice(chunk.x, [i, 0], [1, chunk.x.shape[1]]),
+        x: tf.slice(chunk.x, i, 1),
         y: tf.slice(chunk.y, i, 1),
         n: 1,
         owned: true,

@@ -30,6 +30,13 @@ export function checkObjective(objective: Objective, what: string): void {
       `Cannot ${what}: the data has ${data.inputDim} features but the model takes ${model.inputDim}; build the model with input width ${data.inputDim}`,
     );
   }
+  const dataShape = data.inputShape ?? [data.inputDim];
+  const modelShape = model.inputShape ?? [model.inputDim];
+  if (dataShape.length !== modelShape.length || dataShape.some((s, i) => s !== modelShape[i])) {
+    throw new TypeError(
+      `Cannot ${what}: the data's samples have shape [${dataShape}] but the model takes [${modelShape}]; build the model with inputShape [${dataShape}] or load the data in the model's layout`,
+    );
+  }
   if (data.outputDim !== model.outputDim) {
     throw new TypeError(
       `Cannot ${what}: the data's targets need ${data.outputDim} outputs but the model has ${model.outputDim}; build the model with output width ${data.outputDim}`,

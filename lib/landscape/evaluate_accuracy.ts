@@ -41,6 +41,7 @@ export async function evaluateAccuracy(
     options.subset,
     options.chunkSize ?? DEFAULT_CHUNK_SIZE,
     what,
+    point.model,
   );
   try {
     let correct = 0;

@@ -45,6 +45,7 @@ export async function evaluateLoss(
     options.subset,
     options.chunkSize ?? DEFAULT_CHUNK_SIZE,
     what,
+    point.model,
   );
   try {
     let total = 0;

@@ -3,6 +3,7 @@ import type { LinearOperator } from "../linalg/mod.ts";
 import type { ObjectivePoint } from "../nn/mod.ts";
 import {
   checkChunkSize,
+  checkPerSample,
   checkVector,
   chunkPerSampleGradients,
   DEFAULT_CHUNK_SIZE,
@@ -74,6 +75,7 @@ export function gradientNoiseCovariance(
 ): NoiseCovarianceOperator {
   const what = "build the gradient-noise covariance";
   checkPoint(point, what);
+  checkPerSample(point.model, what);
   const d = point.model.numParams;
   const materialize = options.materialize ?? "auto";
   if (materialize !== "auto" && typeof materialize !== "boolean") {
@@ -85,7 +87,7 @@ export function gradientNoiseCovariance(
   }
   const pieceSize = options.chunkSize ?? Math.max(1, Math.floor(PER_SAMPLE_BUDGET / d));
   checkChunkSize(pieceSize, what);
-  const chunks = makeChunks(point.data, options.subset, DEFAULT_CHUNK_SIZE, what);
+  const chunks = makeChunks(point.data, options.subset, DEFAULT_CHUNK_SIZE, what, point.model);
   const n = chunks.n;
   const keep = materialize === true || (materialize === "auto" && n * d <= 4 * PER_SAMPLE_BUDGET);
   /** Runs fn on the per-sample gradient rows of each piece of the data, [b, d]. */

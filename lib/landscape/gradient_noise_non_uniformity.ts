@@ -6,6 +6,7 @@ import type { ObjectivePoint } from "../nn/mod.ts";
 import {
   accumulate,
   checkChunkSize,
+  checkPerSample,
   chunkHvp,
   chunkPerSampleHvp,
   DEFAULT_CHUNK_SIZE,
@@ -103,11 +104,12 @@ export async function gradientNoiseNonUniformity(
 ): Promise<GradientNoiseNonUniformityResult> {
   const what = "measure the non-uniformity";
   checkPoint(point, what);
+  checkPerSample(point.model, what);
   const { model, loss, params } = point;
   const d = model.numParams;
   const pieceSize = options.chunkSize ?? Math.max(1, Math.floor(PER_SAMPLE_BUDGET / d));
   checkChunkSize(pieceSize, what);
-  const chunks = makeChunks(point.data, options.subset, DEFAULT_CHUNK_SIZE, what);
+  const chunks = makeChunks(point.data, options.subset, DEFAULT_CHUNK_SIZE, what, point.model);
   const n = chunks.n;
   const hvp = async (v: Float64Array): Promise<Float64Array> => {
     const out = new Float64Array(d);

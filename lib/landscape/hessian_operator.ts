@@ -119,6 +119,7 @@ export function hessianOperator(
     options.subset,
     options.chunkSize ?? DEFAULT_CHUNK_SIZE,
     what,
+    point.model,
   );
   const dim = point.model.numParams;
   let products = 0;

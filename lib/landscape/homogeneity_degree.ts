@@ -86,7 +86,7 @@ export async function homogeneityDegree(
     throw new RangeError(`Cannot ${what}: tol must be a positive number, current value is ${tol}`);
   }
   const subset = options.subset ?? Math.min(256, point.data.n);
-  const chunks = makeChunks(point.data, subset, 1024, what);
+  const chunks = makeChunks(point.data, subset, 1024, what, point.model);
   try {
     const f0 = await outputsOver(point.model, point.params, chunks);
     const scale0 = f0.reduce((m, v) => Math.max(m, Math.abs(v)), 0);

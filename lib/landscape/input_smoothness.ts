@@ -3,6 +3,7 @@ import { denseOperator, lanczos } from "../linalg/mod.ts";
 import type { Model, ObjectivePoint, Params } from "../nn/mod.ts";
 import {
   checkChunkSize,
+  checkPerSample,
   type Chunk,
   DEFAULT_CHUNK_SIZE,
   makeChunks,
@@ -80,6 +81,7 @@ export async function inputSmoothness(
 ): Promise<InputSmoothnessResult> {
   const what = "measure input smoothness";
   checkPoint(point, what);
+  checkPerSample(point.model, what);
   const { model, params } = point;
   const first = model.paramSpecs.findIndex((s) => s.role === "weight" && s.layer === 0);
   if (first < 0 || model.paramSpecs[first].shape.length !== 2) {
@@ -90,7 +92,7 @@ export async function inputSmoothness(
   const pieceSize = options.chunkSize ??
     Math.max(1, Math.floor(PER_SAMPLE_BUDGET / model.numParams));
   checkChunkSize(pieceSize, what);
-  const chunks = makeChunks(point.data, options.subset, DEFAULT_CHUNK_SIZE, what);
+  const chunks = makeChunks(point.data, options.subset, DEFAULT_CHUNK_SIZE, what, point.model);
   const k = model.outputDim;
   let sumNorm = 0, sumWeighted = 0, sumTrace = 0;
   try {
@@ -100,11 +102,11 @@ export async function inputSmoothness(
         let acc: tf.Tensor = tf.zeros([chunk.n]);
         for (let c = 0; c < k; c++) {
           const g = tf.grad((x: tf.Tensor) =>
-            tf.sum(tf.slice(model.apply(params, x as tf.Tensor2D), [0, c], [chunk.n, 1]))
+            tf.sum(tf.slice(model.apply(params, x), [0, c], [chunk.n, 1]))
           )(chunk.x);
-          acc = tf.add(acc, tf.sum(tf.square(g), 1));
+          acc = tf.add(acc, sampleSquares(g));
         }
-        return [acc, tf.sum(tf.square(chunk.x), 1)];
+        return [acc, sampleSquares(chunk.x)];
       });
       const [j2, xs] = [await jac2.data(), await x2.data()];
       tf.dispose([jac2, x2]);
@@ -142,7 +144,7 @@ function perSampleOutputGradientSquares(model: Model, params: Params, piece: Chu
   return tf.tidy(() => {
     let total: tf.Tensor = tf.scalar(0);
     for (let c = 0; c < model.outputDim; c++) {
-      const output = (ps: Params, x: tf.Tensor2D, n: number) =>
+      const output = (ps: Params, x: tf.Tensor, n: number) =>
         tf.sum(tf.slice(model.apply(ps, x), [0, c], [n, 1])) as tf.Scalar;
       let grads: tf.Tensor[];
       if (model.perSampleParams) {
@@ -152,7 +154,7 @@ function perSampleOutputGradientSquares(model: Model, params: Params, piece: Chu
       } else {
         grads = [];
         for (let i = 0; i < piece.n; i++) {
-          const xi = tf.slice(piece.x, [i, 0], [1, piece.x.shape[1]]);
+          const xi = tf.slice(piece.x, i, 1);
           grads.push(...tf.grads((...ps: tf.Tensor[]) => output(ps, xi, 1))(params));
         }
       }
@@ -160,6 +162,11 @@ function perSampleOutputGradientSquares(model: Model, params: Params, piece: Chu
     }
     return total as tf.Scalar;
   });
+}
+
+/** ‖xᵢ‖² for each sample of a batch of any rank, [n]. */
+function sampleSquares(x: tf.Tensor): tf.Tensor {
+  return tf.sum(tf.square(tf.reshape(x, [x.shape[0], -1])), 1);
 }
 
 /** ‖W‖₂ by Lanczos on WᵀW in float64. */

@@ -149,6 +149,7 @@ export async function lossAlongDirection(
     options.subset,
     options.chunkSize ?? DEFAULT_CHUNK_SIZE,
     what,
+    point.model,
   );
   const dirs = directionTensors(point, [unit]);
   try {

@@ -46,6 +46,7 @@ export async function lossGradient(
     options.subset,
     options.chunkSize ?? DEFAULT_CHUNK_SIZE,
     what,
+    point.model,
   );
   try {
     let value = 0;

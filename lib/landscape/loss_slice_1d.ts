@@ -87,6 +87,7 @@ export async function lossSlice1d(
     options.subset,
     options.chunkSize ?? DEFAULT_CHUNK_SIZE,
     what,
+    point.model,
   );
   const dirs = directionTensors(point, [direction]);
   try {

@@ -92,6 +92,7 @@ export async function lossSlice2d(
     options.subset,
     options.chunkSize ?? DEFAULT_CHUNK_SIZE,
     what,
+    point.model,
   );
   const dirs = directionTensors(point, directions);
   try {

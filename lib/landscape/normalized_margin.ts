@@ -129,7 +129,7 @@ export async function normalizedMargin(
       }; the normalized margin needs a positive degree`,
     );
   }
-  const chunks = makeChunks(data, undefined, options.chunkSize ?? 1024, what);
+  const chunks = makeChunks(data, undefined, options.chunkSize ?? 1024, what, model);
   try {
     const f = await outputsOver(model, point.params, chunks);
     const k = model.outputDim;

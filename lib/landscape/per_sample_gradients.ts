@@ -2,6 +2,7 @@ import { tf } from "../backend/mod.ts";
 import type { ObjectivePoint } from "../nn/mod.ts";
 import {
   checkChunkSize,
+  checkPerSample,
   chunkPerSampleGradients,
   DEFAULT_CHUNK_SIZE,
   makeChunks,
@@ -53,10 +54,11 @@ export function perSampleGradients(
 ): tf.Tensor2D {
   const what = "compute per-sample gradients";
   checkPoint(point, what);
+  checkPerSample(point.model, what);
   const d = point.model.numParams;
   const pieceSize = options.chunkSize ?? Math.max(1, Math.floor(PER_SAMPLE_BUDGET / d));
   checkChunkSize(pieceSize, what);
-  const chunks = makeChunks(point.data, options.subset, DEFAULT_CHUNK_SIZE, what);
+  const chunks = makeChunks(point.data, options.subset, DEFAULT_CHUNK_SIZE, what, point.model);
   try {
     return tf.tidy(() => {
       const rows: tf.Tensor2D[] = [];

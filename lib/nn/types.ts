@@ -41,8 +41,13 @@ export interface ParamSpec {
 export interface Model {
   /** A readable description, e.g. `"mlp 784-64-10 tanh"`. */
   readonly name: string;
-  /** The features of one input. */
+  /** The features of one input (the product of `inputShape` for image models). */
   readonly inputDim: number;
+  /**
+   * The shape of one input when it is not a flat vector, e.g. `[32, 32, 3]` for images (height,
+   * width, channels): `apply` then takes x of shape [n, ...inputShape]. Absent: `[inputDim]`.
+   */
+  readonly inputShape?: readonly number[];
   /** The width of the output (classes for a classifier). */
   readonly outputDim: number;
   /** The parameter tensors, in order. */
@@ -56,6 +61,15 @@ export interface Model {
    */
   readonly perSampleParams: boolean;
   /**
+   * Set when a sample's output depends on the other samples it is batched with (BatchNorm in
+   * train mode): `apply` normalizes over consecutive groups of this many samples ("ghost
+   * batches"), or over the whole batch it is given when `Infinity`. The loss of n samples is then
+   * the mean over those groups; measurements cut the data only at group boundaries (a whole-batch
+   * model needs chunkSize ≥ n) and refuse per-sample gradients. Absent: each output depends on
+   * its own sample only.
+   */
+  readonly batchStatistics?: number;
+  /**
    * Fresh parameters, the same for the same seed (drawn in TypeScript, so on every backend).
    *
    * @param seed The seed.
@@ -66,10 +80,10 @@ export interface Model {
    * The outputs f(θ; x) for a batch of inputs.
    *
    * @param params The parameters (not modified, not kept).
-   * @param x Inputs, shape [n, inputDim].
+   * @param x Inputs, shape [n, inputDim], or [n, ...inputShape] for models that declare one.
    * @returns Outputs, shape [n, outputDim].
    */
-  apply(params: Params, x: tf.Tensor2D): tf.Tensor2D;
+  apply(params: Params, x: tf.Tensor): tf.Tensor2D;
 }
 
 /**

@@ -162,7 +162,13 @@ export function ire<S extends OptimizerState>(
   ): tf.Tensor2D => {
     const { model, loss, data } = objective!;
     const d = model.numParams;
-    const chunks = makeChunks(data, options.subset, DEFAULT_CHUNK_SIZE, "refresh the IRE subspace");
+    const chunks = makeChunks(
+      data,
+      options.subset,
+      DEFAULT_CHUNK_SIZE,
+      "refresh the IRE subspace",
+      model,
+    );
     try {
       return tf.tidy(() => {
         let v: tf.Tensor2D;

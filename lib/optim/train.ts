@@ -218,7 +218,7 @@ export async function train(
   let params = options.params ? cloneParams(options.params) : model.init(seed);
   let state = optimizer.init(params);
   const fullChunks: Chunks | undefined = optimizer.fullBatch
-    ? makeChunks(data, undefined, chunkSize, what)
+    ? makeChunks(data, undefined, chunkSize, what, model)
     : undefined;
   const draw = sampler(sampling, n, batchSize, batchRng);
   const effectiveBatch = optimizer.fullBatch ? n : batchSize;
@@ -412,7 +412,7 @@ function batchGradient(
   return tf.tidy(() => {
     const idx = tf.tensor1d(indices, "int32");
     let batch: Batch = {
-      x: tf.gather(objective.data.x, idx) as tf.Tensor2D,
+      x: tf.gather(objective.data.x, idx),
       y: tf.gather(objective.data.y, idx),
       indices,
     };

@@ -48,8 +48,8 @@ export interface StepContext {
 
 /** A minibatch as the loop hands it to `prepareBatch`. */
 export interface Batch {
-  /** Inputs, [B, inputDim]. */
-  x: tf.Tensor2D;
+  /** Inputs, [B, inputDim] (or [B, ...inputShape] for images). */
+  x: tf.Tensor;
   /** Targets, in the dataset's encoding. */
   y: tf.Tensor;
   /** Which samples of the data set these are. */
