@@ -40,6 +40,11 @@ export interface CountedRun<T> {
   counters: BackendCounters;
   /** Kernel calls during the block by kernel name (e.g. `{ BatchMatMul: 6, Relu: 2 }`). */
   kernelsByName: Record<string, number>;
+  /**
+   * Dispatches during the block by the kernel that made them (on `webgpu`; elsewhere the same as
+   * `kernelsByName`): where a profile of a GPU pass starts.
+   */
+  dispatchesByKernel: Record<string, number>;
   /** The backend in use when the block ended. */
   backend: string;
 }
@@ -54,6 +59,9 @@ const totals: BackendCounters = {
   downloadBytes: 0,
 };
 const byName = new Map<string, number>();
+const dispatchesByName = new Map<string, number>();
+/** The outermost kernel running now (WebGPU dispatches are attributed to it). */
+let activeKernel: string | undefined;
 
 /**
  * The backend counters since the library loaded: kernel calls, GPU dispatches, blocking and
@@ -114,18 +122,29 @@ export async function countBackend<T>(
 ): Promise<CountedRun<T>> {
   const before = backendCounters();
   const namesBefore = new Map(byName);
+  const dispatchesBefore = new Map(dispatchesByName);
   const value = await block();
   const after = backendCounters();
   const counters = { ...after };
   for (const key of Object.keys(counters) as (keyof BackendCounters)[]) {
     counters[key] = after[key] - before[key];
   }
-  const kernelsByName: Record<string, number> = {};
-  for (const [name, count] of byName) {
-    const delta = count - (namesBefore.get(name) ?? 0);
-    if (delta > 0) kernelsByName[name] = delta;
+  return {
+    value,
+    counters,
+    kernelsByName: delta(byName, namesBefore),
+    dispatchesByKernel: delta(dispatchesByName, dispatchesBefore),
+    backend: tf.getBackend(),
+  };
+}
+
+function delta(now: Map<string, number>, before: Map<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, count] of now) {
+    const d = count - (before.get(name) ?? 0);
+    if (d > 0) out[name] = d;
   }
-  return { value, counters, kernelsByName, backend: tf.getBackend() };
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -170,9 +189,19 @@ function instrumentEngine(): void {
   const runKernel = engine.runKernel;
   engine.runKernel = function (this: EngineInternals, name, inputs, attrs) {
     totals.kernels++;
-    if (this.backendName !== "webgpu") totals.dispatches++;
     byName.set(name, (byName.get(name) ?? 0) + 1);
-    return runKernel.call(this, name, inputs, attrs);
+    if (this.backendName !== "webgpu") {
+      totals.dispatches++;
+      dispatchesByName.set(name, (dispatchesByName.get(name) ?? 0) + 1);
+      return runKernel.call(this, name, inputs, attrs);
+    }
+    const outer = activeKernel;
+    activeKernel ??= name;
+    try {
+      return runKernel.call(this, name, inputs, attrs);
+    } finally {
+      activeKernel = outer;
+    }
   };
   const makeTensor = engine.makeTensor;
   engine.makeTensor = function (this: EngineInternals, values, shape, dtype, backend) {
@@ -221,6 +250,8 @@ function instrumentWebGPU(): void {
   };
   wrap("recordAndSubmit", () => {
     totals.dispatches++;
+    const name = activeKernel ?? "(outside a kernel)";
+    dispatchesByName.set(name, (dispatchesByName.get(name) ?? 0) + 1);
   });
   wrap("uploadToGPU", (self, [dataId]) => {
     const data = self.tensorMap.get(dataId as DataId);

@@ -9,6 +9,8 @@ import { tf } from "./_tfjs.ts";
 import { useBackend } from "./use_backend.ts";
 // Counting starts with the first tensor (backend_counters.ts wraps the engine at load).
 import "./backend_counters.ts";
+// Gradients minima replaces (sums broadcast on the device, not through host arrays).
+import "./_gradients.ts";
 
 await useBackend("auto", { quiet: true });
 

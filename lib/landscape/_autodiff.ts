@@ -178,10 +178,26 @@ export function chunkHvp(
 ): Params {
   return tf.tidy(() =>
     gradients((...ps) => {
-      const g = gradients((...qs) => chunkLoss(model, loss, qs, chunk, scale), ps).grads;
-      return tf.addN(g.map((gj, j) => tf.sum(tf.mul(gj, v[j])))) as tf.Scalar;
+      const inner = gradients((...qs) => chunkLoss(model, loss, qs, chunk, scale), ps);
+      return seededBy(inner.grads, v, inner.value);
     }, params).grads
   );
+}
+
+/**
+ * A scalar whose gradient with respect to each gⱼ is vⱼ, so that the outer pass of
+ * `gradients` computes Σⱼ ∂⟨gⱼ, vⱼ⟩/∂θ = H v directly. Only valid as the function `gradients`
+ * differentiates (its seed is 1), and its value (here `value`, unused) is not ⟨g, v⟩. Writing
+ * ⟨g, v⟩ as Σⱼ sum(gⱼ ⊙ vⱼ) instead costs a multiply, a sum and their gradients per parameter
+ * tensor: about 30 of a 3-layer MLP's 145 GPU dispatches per product.
+ */
+function seededBy(g: Params, v: Params, value: tf.Scalar): tf.Scalar {
+  const seed = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    void args; // the inputs are g: they only route the gradient
+    // Clones share the data (no copy, no GPU dispatch) but are tensors the pass may dispose.
+    return { value: tf.clone(value), gradFunc: () => v.map((vj) => tf.clone(vj)) };
+  }) as (...g: tf.Tensor[]) => tf.Scalar;
+  return seed(...g);
 }
 
 /**
@@ -243,8 +259,8 @@ export function chunkPerSampleHvp(
   }
   return tf.tidy(() =>
     gradients((...ps) => {
-      const g = gradients((...qs) => chunkLoss(model, loss, qs, chunk, 1), ps).grads;
-      return tf.addN(g.map((gj, j) => tf.sum(tf.mul(gj, u[j])))) as tf.Scalar;
+      const inner = gradients((...qs) => chunkLoss(model, loss, qs, chunk, 1), ps);
+      return seededBy(inner.grads, u, inner.value);
     }, tileParams(params, chunk.n)).grads
   );
 }
