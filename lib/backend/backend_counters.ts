@@ -147,6 +147,16 @@ function delta(now: Map<string, number>, before: Map<string, number>): Record<st
   return out;
 }
 
+/**
+ * The outermost tfjs kernel running now, if any (for messages about a dispatch); private to
+ * lib/backend, not re-exported by `minima`.
+ *
+ * @returns The kernel name, e.g. `"BatchMatMul"`, or undefined between kernels.
+ */
+export function activeKernelName(): string | undefined {
+  return activeKernel;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Instrumentation. tfjs has no hooks for these events, so the few methods through which they all
 // pass are wrapped once, at load: the engine's kernel entry, tensor creation from host values and
@@ -193,7 +203,6 @@ function instrumentEngine(): void {
     if (this.backendName !== "webgpu") {
       totals.dispatches++;
       dispatchesByName.set(name, (dispatchesByName.get(name) ?? 0) + 1);
-      return runKernel.call(this, name, inputs, attrs);
     }
     const outer = activeKernel;
     activeKernel ??= name;

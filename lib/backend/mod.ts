@@ -5,7 +5,12 @@
  */
 export * from "./use_backend.ts";
 export * from "./memory.ts";
-export * from "./backend_counters.ts";
+export {
+  type BackendCounters,
+  backendCounters,
+  countBackend,
+  type CountedRun,
+} from "./backend_counters.ts";
 export {
   type NativeBackendStatus,
   nativeBackendStatus,

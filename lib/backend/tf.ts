@@ -11,6 +11,8 @@ import { useBackend } from "./use_backend.ts";
 import "./backend_counters.ts";
 // Gradients minima replaces (sums broadcast on the device, not through host arrays).
 import "./_gradients.ts";
+// WebGPU faults as one-line errors (a lost device, buffers over the adapter's limits).
+import "./_webgpu_faults.ts";
 
 await useBackend("auto", { quiet: true });
 

@@ -5,6 +5,7 @@ import {
   type NativeBlasInfo,
   setNativeThreads,
 } from "./native_backend.ts";
+import { deviceLostMessage, markDeviceLost } from "./_webgpu_faults.ts";
 
 /**
  * A TensorFlow.js backend minima can run on. `native` is the CPU backend with its heavy kernels
@@ -180,8 +181,60 @@ export async function useBackend(
   };
   report.summary = summarize(report);
   current = report;
+  if (chosen === "webgpu") watchDevice(options.threads);
   if (!options.quiet) console.log(report.summary);
   return report;
+}
+
+const watched = new WeakSet<GPUDevice>();
+
+/**
+ * Watches the WebGPU device for loss (driver reset, GPU removed, `destroy()`): on loss minima
+ * moves to the CPU path (native, else wasm, else cpu), says why in one line and in
+ * `currentBackend()`, and drops the dead backend so a later `useBackend("webgpu")` starts a
+ * fresh device. Tensors made on the lost device throw a one-line error when used.
+ */
+function watchDevice(threads: number | undefined): void {
+  const backend = tf.findBackend("webgpu") as unknown as { device?: GPUDevice } | null;
+  const device = backend?.device;
+  if (!device || watched.has(device)) return;
+  watched.add(device);
+  device.lost.then(async (info) => {
+    const loss = { reason: String(info.reason ?? "unknown"), message: info.message ?? "" };
+    markDeviceLost(device, loss);
+    const factory = tf.findBackendFactory("webgpu");
+    const onWebGPU = tf.getBackend() === "webgpu";
+    if (factory !== null && tf.findBackend("webgpu") === backend) {
+      // Drop the dead instance but keep WebGPU available: the next useBackend gets a new device.
+      tf.removeBackend("webgpu");
+      tf.registerBackend("webgpu", factory, 3);
+    }
+    if (!onWebGPU) return;
+    const reason = deviceLostMessage(loss);
+    const skipped: BackendReport["skipped"] = [{ name: "webgpu", reason }];
+    for (const name of ["native", "wasm", "cpu"] as const) {
+      const objection = name === "native" && !nativeBackendStatus().available
+        ? nativeObjection()
+        : await activate(name, threads);
+      if (objection === undefined) {
+        const native = nativeBackendStatus();
+        const report: BackendReport = {
+          name,
+          requested: current?.requested ?? "auto",
+          source: current?.source ?? "argument",
+          ...(current?.adapter ? { adapter: current.adapter } : {}),
+          ...(name === "native" && native.available ? { native: native.info } : {}),
+          skipped,
+          summary: "",
+        };
+        report.summary = summarize(report);
+        current = report;
+        console.warn(`minima: ${deviceLostMessage(loss)}; moved to ${name}`);
+        return;
+      }
+      skipped.push({ name, reason: objection });
+    }
+  });
 }
 
 /**
