@@ -63,10 +63,25 @@ export interface ClaimSpec {
    * own measurement passes and the control's fails at every one of its values.
    */
   control?: ClaimControl;
+  /**
+   * How an interval over seeds is tested. "inside": the relation must hold at every point of the
+   * interval (the data show it beyond seed noise; the test for a direction, "A > B"). "overlaps":
+   * at some point of it (the data agree with it within seed noise, "≈ within 3 s.e."); such a
+   * claim can only fail when the interval is narrow, so give it a control, which then must miss
+   * at every point of its own interval.
+   * @default {"inside"}
+   */
+  interval?: IntervalTest;
 }
 
+/** How an interval over seeds is tested: at every point of it, or at some point. */
+export type IntervalTest = "inside" | "overlaps";
+
 /** Options of a single {@linkcode claim}. */
-export type ClaimOptions = Pick<ClaimSpec, "relation" | "rtol" | "atol" | "kind" | "control">;
+export type ClaimOptions = Pick<
+  ClaimSpec,
+  "relation" | "rtol" | "atol" | "kind" | "control" | "interval"
+>;
 
 /** Options of a single {@linkcode identity}. */
 export type IdentityOptions = Pick<ClaimSpec, "relation" | "rtol" | "atol">;
@@ -105,6 +120,8 @@ export interface ClaimResult {
   rtol: number;
   /** The absolute tolerance used. */
   atol: number;
+  /** How intervals over seeds were tested (present when the claim has one). */
+  interval?: IntervalTest;
   /** Whether the claim holds (for every measured value, with its control failing). */
   passed: boolean;
   /** The worst margin as text, e.g. "|a − e| = 0.31 > 0.2". */
@@ -453,12 +470,20 @@ function checkClaim(spec: ClaimSpec, index: number): ClaimResult {
       `${at}: an interval over seeds cannot be checked with "="; use ≈, ≤, ≥, < or >`,
     );
   }
-  const own = compare(actual, expected, relation, rtol, atol);
+  const test = spec.interval ?? "inside";
+  if (test !== "inside" && test !== "overlaps") {
+    throw new TypeError(
+      `${at}: interval must be "inside" or "overlaps", current value is ${JSON.stringify(test)}`,
+    );
+  }
+  const own = compare(actual, expected, relation, rtol, atol, test);
   let control: ControlResult | undefined;
+  let anyInterval = actual.some((v) => v.interval);
   if (spec.control) {
     const measured = values(spec.control.actual, `${at}: control.actual`);
+    anyInterval ||= measured.some((v) => v.interval);
     const verdicts = measured.map((v, i) =>
-      compare([v], [expectedFor(measured.length, "control.actual")[i]], relation, rtol, atol)
+      compare([v], [expectedFor(measured.length, "control.actual")[i]], relation, rtol, atol, test)
     );
     // The control fails the test only if it fails it at every one of its values.
     const holdsAt = verdicts.findIndex((v) => v.holds);
@@ -472,6 +497,7 @@ function checkClaim(spec: ClaimSpec, index: number): ClaimResult {
   }
   return {
     ...base,
+    ...(anyInterval ? { interval: test } : {}),
     actual: record(spec.actual),
     expected: typeof spec.expected === "number" ? spec.expected : expected,
     ...combine(own, control),
@@ -533,6 +559,7 @@ function compare(
   relation: Relation,
   rtol: number,
   atol: number,
+  test: IntervalTest,
 ): Verdict {
   let holds = true;
   let worst = "";
@@ -541,7 +568,7 @@ function compare(
     const e = expected[i];
     const slack = atol + rtol * Math.abs(e);
     const { margin, text } = v.interval
-      ? intervalMargin(v, e, slack, relation)
+      ? (test === "inside" ? intervalMargin : overlapMargin)(v, e, slack, relation)
       : pointMargin(v.low, e, slack, relation);
     if (margin > 0) holds = false;
     if (margin > worstMargin) {
@@ -631,6 +658,44 @@ function intervalMargin(
   return { margin, text };
 }
 
+/** How far an interval misses the relation at its best point (> 0: everywhere), and the text. */
+function overlapMargin(
+  v: Value,
+  e: number,
+  slack: number,
+  relation: Relation,
+): { margin: number; text: string } {
+  const { low, high } = v;
+  let margin: number;
+  let text: string;
+  switch (relation) {
+    case "≈": {
+      margin = Math.max(0, low - e, e - high) - slack;
+      text = `[${formatNumber(low)}, ${formatNumber(high)}] ${margin > 0 ? "misses" : "reaches"} ${
+        formatNumber(e)
+      } ± ${formatNumber(slack)}`;
+      break;
+    }
+    case "≤":
+      margin = low - (e + slack);
+      text = `lower end ${formatNumber(low)} ${margin > 0 ? ">" : "≤"} ${formatNumber(e + slack)}`;
+      break;
+    case "≥":
+      margin = (e - slack) - high;
+      text = `upper end ${formatNumber(high)} ${margin > 0 ? "<" : "≥"} ${formatNumber(e - slack)}`;
+      break;
+    case "<":
+      margin = low < e ? -(e - low) : low - e + Number.MIN_VALUE;
+      text = `lower end ${formatNumber(low)} ${low < e ? "<" : "≥"} ${formatNumber(e)}`;
+      break;
+    default: // ">"
+      margin = high > e ? -(high - e) : e - high + Number.MIN_VALUE;
+      text = `upper end ${formatNumber(high)} ${high > e ? ">" : "≤"} ${formatNumber(e)}`;
+  }
+  if (Number.isNaN(low) || Number.isNaN(high)) margin = Infinity;
+  return { margin, text };
+}
+
 function show(v: MeasuredRecord): string {
   if (Array.isArray(v)) {
     const shown = v.slice(0, 6).map((x) => show(x)).join(", ");
@@ -650,6 +715,7 @@ function tolerance(r: ClaimResult): string {
     a,
   ): a is IntervalRecord => typeof a === "object");
   const rules = [...new Set(intervals.map((i) => i.rule))];
+  if (r.interval === "overlaps") rules.push("agrees at some point of the interval");
   const tol = parts.join(", ") || (r.relation === "≈" && rules.length === 0 ? "exact" : "");
   return [tol, ...rules].filter((p) => p !== "").join("; ");
 }

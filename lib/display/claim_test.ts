@@ -290,3 +290,66 @@ Deno.test("claims reject malformed controls, kinds and interval equality with ex
     ClaimError,
   );
 });
+
+Deno.test("interval: overlaps passes when some point of the interval satisfies the relation", async () => {
+  const iv = seedInterval([0.9, 1.0, 1.1, 1.0, 1.0]); // [0.9051, 1.095]
+  const r = await claim("excess ≈ the SDE's within 3 s.e.", iv, 1.1, {
+    rtol: 0.01,
+    interval: "overlaps",
+    control: { label: "GD (no noise)", actual: 0 },
+  });
+  assert.equal(r.passed, true);
+  assert.equal(r.interval, "overlaps");
+  assert.equal(
+    r.detail,
+    '[0.9051, 1.095] reaches 1.1 ± 0.011; control "GD (no noise)" fails it (|a − e| = 1.1 > 0.011)',
+  );
+  const fail = async (spec: Partial<ClaimSpec>) => {
+    try {
+      await claims([{ statement: "s", actual: iv, expected: 1, interval: "overlaps", ...spec }]);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return "passed";
+  };
+  assert.equal(
+    await fail({ expected: 1.2, rtol: 0.05 }),
+    '1 of 1 claim failed: "s" ([0.9051, 1.095] misses 1.2 ± 0.06)',
+  );
+  assert.equal(
+    await fail({ expected: 0.9, relation: "≤" }),
+    '1 of 1 claim failed: "s" (lower end 0.9051 > 0.9)',
+  );
+  assert.equal(
+    await fail({ expected: 1.1, relation: "≥" }),
+    '1 of 1 claim failed: "s" (upper end 1.095 < 1.1)',
+  );
+  assert.equal(
+    await fail({ expected: 0.9, relation: "<" }),
+    '1 of 1 claim failed: "s" (lower end 0.9051 ≥ 0.9)',
+  );
+  assert.equal(
+    await fail({ expected: 1.1, relation: ">" }),
+    '1 of 1 claim failed: "s" (upper end 1.095 ≤ 1.1)',
+  );
+  assert.equal(await fail({ expected: 0.95, relation: "≤" }), "passed");
+  // The control is tested the same way: an interval that reaches the band makes the claim fail.
+  assert.equal(
+    await fail({
+      control: { label: "SGD at η/8", actual: seedInterval([0.7, 0.8, 0.9]) },
+      rtol: 0.05,
+    }),
+    '1 of 1 claim failed: "s" (control "SGD at η/8" passes the same test ([0.6268, 0.9732] reaches 1 ± 0.05): the test cannot tell the claim from the null model)',
+  );
+  const calls = await recordDisplays(() => claim("s", iv, 1, { interval: "overlaps" }));
+  assert.match(
+    calls[0].bundle["text/plain"] as string,
+    /mean ± 3 s.e. over 5 seeds; agrees at some point of the interval/,
+  );
+  await assert.rejects(
+    () => claim("x", iv, 1, { interval: "some" as never }),
+    (e: Error) =>
+      e.message ===
+        'Cannot check claim 0 ("x"): interval must be "inside" or "overlaps", current value is "some"',
+  );
+});
