@@ -32,4 +32,10 @@ if [ -z "$config" ] || ! grep -q '"minima"' "$config"; then
   export MINIMA_NOTEBOOK_DIR
   cd "$root"
 fi
+# The ■ button sends SIGINT, on which Deno's kernel exits and every variable is lost. Deno starts
+# with SIGINT ignored; minima, once imported, listens for it and stops the running cell instead
+# (lib/display/_interrupt_kernel.ts), reading the connection file named here.
+MINIMA_CONNECTION_FILE="$conn"
+export MINIMA_CONNECTION_FILE
+trap '' INT
 exec "$deno" jupyter --kernel --conn "$conn"

@@ -16,6 +16,8 @@
  * @module
  */
 
+import { startInterruptWatcher } from "./_interrupt_kernel.ts";
+
 /** A Jupyter MIME bundle: MIME type to data. */
 export type MimeBundle = Record<string, unknown>;
 
@@ -176,4 +178,6 @@ if (inKernel()) {
   } catch {
     // Without env or read permission the kernel stays where it started.
   }
+  // The ■ button stops minima's loops (and other synchronous code) and keeps the kernel.
+  startInterruptWatcher();
 }
