@@ -20,9 +20,11 @@ export interface FilterNormalizedDirectionOptions {
 
 /**
  * A random direction d for loss slices, filter-normalized: d ~ N(0, I), then each filter of each
- * weight matrix (the incoming weights of one unit: a column of W, shape [in, out]) rescaled to
- * the norm of the same filter of θ, d_j ← d_j ‖θ_j‖/‖d_j‖. Slices along such directions are
- * comparable across networks whose weights differ in scale.
+ * weight tensor rescaled to the norm of the same filter of θ, d_j ← d_j ‖θ_j‖/‖d_j‖. A filter is
+ * what produces one output unit or channel, the entries with the same last index: a column of a
+ * dense W [in, out], or the [kh, kw, cin] slice of a convolution filter [kh, kw, cin, cout] for
+ * output channel j. Per-channel scales (BatchNorm's γ) count as biases. Slices along such
+ * directions are comparable across networks whose weights differ in scale.
  *
  * @see Li, Xu, Taylor, Studer, Goldstein, "Visualizing the loss landscape of neural nets", arXiv:1712.09913.
  *
@@ -56,8 +58,8 @@ export async function filterNormalizedDirection(
   let offset = 0;
   for (const spec of point.model.paramSpecs) {
     const size = spec.shape.reduce((a, b) => a * b, 1);
-    if (spec.role === "weight" && spec.shape.length === 2) {
-      const [rows, cols] = spec.shape;
+    if (spec.role === "weight" && spec.shape.length >= 2) {
+      const cols = spec.shape[spec.shape.length - 1], rows = size / cols;
       for (let j = 0; j < cols; j++) {
         let nt = 0, nd = 0;
         for (let i = 0; i < rows; i++) {

@@ -10,6 +10,7 @@
 import type { tf } from "../backend/mod.ts";
 import type { Seed } from "../random/mod.ts";
 import type { Dataset } from "../data/mod.ts";
+import type { ModelState, StateSpec } from "./layer.ts";
 
 /**
  * A model's parameters: float32 tensors in the order of {@linkcode Model.paramSpecs}.
@@ -84,6 +85,44 @@ export interface Model {
    * @returns Outputs, shape [n, outputDim].
    */
   apply(params: Params, x: tf.Tensor): tf.Tensor2D;
+  /**
+   * The running statistics the model keeps beside its parameters (BatchNorm), present with
+   * `initState`, `applyEval` and `updateState` on models that have normalization layers.
+   */
+  readonly stateSpecs?: readonly StateSpec[];
+  /**
+   * Fresh running statistics (means 0, variances 1).
+   *
+   * @returns New tensors owned by the caller.
+   */
+  initState?(): ModelState;
+  /**
+   * The outputs in eval mode: normalization layers use the running statistics `state` instead of
+   * batch statistics, so each output depends on its own sample only.
+   *
+   * @param params The parameters.
+   * @param state The running statistics, in the order of `stateSpecs`.
+   * @param x Inputs.
+   * @returns Outputs, shape [n, outputDim].
+   */
+  applyEval?(params: Params, state: ModelState, x: tf.Tensor): tf.Tensor2D;
+  /**
+   * The running statistics after one batch, as in PyTorch's train mode: a train-mode forward
+   * pass over x, then new = (1 − m)·old + m·batch statistics for each normalization layer (m
+   * its momentum, or `options.momentum`; the variance unbiased).
+   *
+   * @param params The parameters.
+   * @param state The current running statistics (not modified, not disposed).
+   * @param x A batch of inputs.
+   * @param options The momentum for every layer.
+   * @returns New tensors owned by the caller.
+   */
+  updateState?(
+    params: Params,
+    state: ModelState,
+    x: tf.Tensor,
+    options?: { momentum?: number },
+  ): ModelState;
 }
 
 /**
