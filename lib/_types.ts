@@ -5,8 +5,11 @@
  * @module
  */
 
+/** A value in a row. Numbers keep NaN and ±Infinity (a measurement that failed stays visible). */
+export type Scalar = number | string | boolean | null;
+
 /** A flat record: one row of a series, straight into a Vega-Lite `data.values`. */
-export type Row = Record<string, number | string | boolean | null>;
+export type Row = Record<string, Scalar>;
 
 /** Where a long loop stands. */
 export interface ProgressInfo {

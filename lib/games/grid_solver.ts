@@ -1,4 +1,5 @@
 import type { ProgressCallback, Row, RowCallback } from "../_types.ts";
+import { startLoop } from "../_loop.ts";
 import type { GameGrid } from "./game_grid.ts";
 import { nikaidoIsoda, type NikaidoIsodaResult } from "./nikaido_isoda.ts";
 import { checkInRange, checkPositive, checkPositiveInteger, show } from "./_checks.ts";
@@ -120,6 +121,11 @@ export interface GridEquilibrium {
   iterations: number;
   /** Whether NI fell below the tolerance. */
   converged: boolean;
+  /**
+   * Whether the solve stopped early on an interrupt (the notebook's stop button): the result
+   * is the state reached then.
+   */
+  interrupted?: boolean;
   /** Rows {iteration, ni, gapX, gapY, damping}. */
   history: Row[];
 }
@@ -292,23 +298,34 @@ export function gridSolver(grid: GameGrid, options: GridSolverOptions = {}): Gri
         history.push(row);
         await options.onRecord?.(row);
       };
-      await record();
-      while (
-        state.evaluation.value >= tolerance && state.iteration < maxIterations &&
-        state.damping > 1e-15
-      ) {
-        state = update(state);
-        if (state.iteration % every === 0) {
-          await record();
-          options.onProgress?.({
-            done: state.iteration,
-            total: maxIterations,
-            label: "grid equilibrium",
-            metrics: { ni: state.evaluation.value },
-          });
+      const loop = startLoop({ what: "gridSolver", total: maxIterations, unit: "iteration" });
+      let interrupted = false;
+      try {
+        await record();
+        while (
+          state.evaluation.value >= tolerance && state.iteration < maxIterations &&
+          state.damping > 1e-15
+        ) {
+          if (await loop.interrupted()) {
+            interrupted = true;
+            loop.stopped(state.iteration, "returning the densities reached");
+            break;
+          }
+          state = update(state);
+          if (state.iteration % every === 0) {
+            await record();
+            options.onProgress?.({
+              done: state.iteration,
+              total: maxIterations,
+              label: "grid equilibrium",
+              metrics: { ni: state.evaluation.value },
+            });
+          }
         }
+        if (history.at(-1)!.iteration !== state.iteration) await record();
+      } finally {
+        loop.exit();
       }
-      if (history.at(-1)!.iteration !== state.iteration) await record();
       const converged = state.evaluation.value < tolerance;
       options.onProgress?.({
         done: maxIterations,
@@ -325,6 +342,7 @@ export function gridSolver(grid: GameGrid, options: GridSolverOptions = {}): Gri
         gapY: state.evaluation.gapY,
         iterations: state.iteration,
         converged,
+        interrupted,
         history,
       };
     },

@@ -1,4 +1,5 @@
 import type { ProgressCallback, Row, RowCallback } from "../_types.ts";
+import { startLoop } from "../_loop.ts";
 import { Rng, type RngState, type Seed } from "../random/mod.ts";
 import type { Domain } from "./domain.ts";
 import type { Game } from "./game.ts";
@@ -130,6 +131,11 @@ export interface GameRun {
   history: Row[];
   /** The recorded frames, if `keepFrames`. */
   frames: GameFrame[];
+  /**
+   * Whether the solve stopped early on an interrupt (the notebook's stop button): `state` is
+   * where it stopped, `history` and `frames` hold the records made before it.
+   */
+  interrupted?: boolean;
 }
 
 /** A particle solver for a game: an init/update pair with explicit state and a solve loop. */
@@ -296,12 +302,23 @@ export function particleSolver(name: string, game: Game, step: ParticleStep): Pa
         ) as Record<string, number>,
       });
     };
-    await record();
-    for (let t = 1; t <= iterations; t++) {
-      state = await update(state);
-      if (t % every === 0 || t === iterations) await record();
+    const loop = startLoop({ what: `${name} solve`, total: iterations, unit: "iteration" });
+    let interrupted = false;
+    try {
+      await record();
+      for (let t = 1; t <= iterations; t++) {
+        if (await loop.interrupted()) {
+          interrupted = true;
+          loop.stopped(t - 1, `returning its state there and the ${history.length} rows so far`);
+          break;
+        }
+        state = await update(state);
+        if (t % every === 0 || t === iterations) await record();
+      }
+    } finally {
+      loop.exit();
     }
-    return { solver: name, state, history, frames };
+    return { solver: name, state, history, frames, interrupted };
   };
   return { name, game, init, update, solve };
 }

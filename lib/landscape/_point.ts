@@ -1,5 +1,5 @@
 /**
- * Checks of the point every measurement starts from. Private to landscape/, optim/ and sde/.
+ * Checks of the point every measurement starts from. Private to landscape/; other areas use them through `_internal.ts`.
  *
  * @module
  */

@@ -1,7 +1,11 @@
 import { tf } from "../backend/mod.ts";
 import type { Objective, Params } from "../nn/mod.ts";
-import { chunkHvp, DEFAULT_CHUNK_SIZE, makeChunks } from "../landscape/_autodiff.ts";
-import { checkObjective } from "../landscape/_point.ts";
+import {
+  checkObjective,
+  chunkHvp,
+  DEFAULT_CHUNK_SIZE,
+  makeChunks,
+} from "../landscape/_internal.ts";
 import { checkRate } from "./_checks.ts";
 import { flatten, unflatten } from "./_norms.ts";
 import type { Optimizer, OptimizerState, OptimizerStep, StepContext } from "./types.ts";

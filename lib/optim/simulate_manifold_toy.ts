@@ -1,8 +1,10 @@
 import { tf } from "../backend/mod.ts";
 import type { ProgressCallback } from "../_types.ts";
+import { startLoop } from "../_loop.ts";
 import { Rng, type Seed } from "../random/mod.ts";
 import type { ManifoldToy } from "./manifold_toy.ts";
-import type { Optimizer, OptimizerState } from "./types.ts";
+import { checkOptimizer, OptimizerStepper } from "./_stepping.ts";
+import type { Optimizer } from "./types.ts";
 
 /** Options for {@linkcode simulateManifoldToy}. */
 export interface SimulateManifoldToyOptions {
@@ -60,6 +62,13 @@ export interface ManifoldToyRow {
 export interface SimulateManifoldToyResult {
   /** The records. */
   rows: ManifoldToyRow[];
+  /** Steps taken (fewer than asked when interrupted). */
+  steps: number;
+  /**
+   * Whether the run stopped early on an interrupt (the notebook's stop button): `rows` holds
+   * the records made before it.
+   */
+  interrupted?: boolean;
   /** Wall time in seconds. */
   seconds: number;
 }
@@ -104,12 +113,7 @@ export async function simulateManifoldToy(
       `Cannot ${what}: toy must come from manifoldToy(), current value is ${toy}`,
     );
   }
-  if (!optimizer || typeof optimizer.update !== "function") {
-    throw new TypeError(
-      `Cannot ${what}: optimizer must be an Optimizer (e.g. sgd({ lr: 0.05 })), current value is ${optimizer}`,
-    );
-  }
-  if (optimizer.gradientsPerStep !== 1) {
+  if (checkOptimizer(optimizer, what, "sgd({ lr: 0.05 })") !== 1) {
     throw new TypeError(
       `Cannot ${what}: the optimizer must take one gradient per step, ${optimizer.name} takes ${optimizer.gradientsPerStep}`,
     );
@@ -153,13 +157,19 @@ export async function simulateManifoldToy(
   const fromX = tf.tensor2d([[c, s]]), fromY = tf.tensor2d([[-s, c]]);
   const coefficients = toy.curvature;
   const [t0, t1] = toy.parameters(start.x, start.y);
-  let theta = tf.tidy(() => tf.tile(tf.tensor2d([[t0, t1]]), [runs, 1])) as tf.Tensor2D;
-  let state: OptimizerState = optimizer.init([theta]);
   const rows: ManifoldToyRow[] = [];
   const noise = new Float32Array(runs);
+  const loop = startLoop({
+    what: "simulateManifoldToy",
+    total: steps,
+    label: optimizer.name,
+    onProgress: options.onProgress,
+  });
+  let stepper: OptimizerStepper | undefined;
+  let taken = 0, interrupted = false;
 
   const record = async (step: number) => {
-    const product = tf.matMul(theta, M);
+    const product = tf.matMul(stepper!.params[0], M);
     const xy = await product.array() as number[][];
     product.dispose();
     let sy = 0, syy = 0, sx2 = 0, sh = 0;
@@ -180,24 +190,21 @@ export async function simulateManifoldToy(
     });
   };
 
-  const stateTensors = (st: OptimizerState): tf.Tensor[] => {
-    const out: tf.Tensor[] = [];
-    const walk = (v: unknown) => {
-      if (v instanceof tf.Tensor) out.push(v);
-      else if (Array.isArray(v)) v.forEach(walk);
-      else if (v && typeof v === "object") Object.values(v).forEach(walk);
-    };
-    walk(st);
-    return out;
-  };
-
   try {
+    stepper = new OptimizerStepper(optimizer, [
+      tf.tidy(() => tf.tile(tf.tensor2d([[t0, t1]]), [runs, 1])) as tf.Tensor2D,
+    ]);
     await record(0);
-    const progressEvery = Math.max(1, Math.floor(steps / 100));
     for (let step = 0; step < steps; step++) {
+      if (await loop.interrupted()) {
+        interrupted = true;
+        loop.stopped(step, `returning the ${rows.length} records so far`);
+        break;
+      }
       if (sigma > 0) noiseRng.fillNormal(noise);
-      const xi = tf.tensor1d(noise);
+      const theta = stepper.params[0];
       const grad = tf.tidy(() => {
+        const xi = tf.tensor1d(noise);
         const x = tf.reshape(tf.matMul(theta, toX), [runs]);
         const y = tf.reshape(tf.matMul(theta, toY), [runs]);
         let h: tf.Tensor = tf.fill([runs], coefficients[coefficients.length - 1]);
@@ -215,29 +222,15 @@ export async function simulateManifoldToy(
           tf.matMul(tf.reshape(gy, [runs, 1]), fromY),
         ) as tf.Tensor2D;
       });
-      xi.dispose();
-      const { updates, state: next } = optimizer.update([[grad]], state, [theta], {
-        step,
-        rng: optimizerRng,
-      });
-      const nextTheta = tf.add(theta, updates[0]) as tf.Tensor2D;
-      const keep = new Set(stateTensors(next));
-      tf.dispose([
-        grad,
-        theta,
-        ...updates.filter((u) => !keep.has(u)),
-        ...stateTensors(state).filter((t) => !keep.has(t)),
-      ]);
-      theta = nextTheta;
-      state = next;
-      const done = step + 1;
-      if (done % every === 0 || done === steps) await record(done);
-      if (options.onProgress && (done % progressEvery === 0 || done === steps)) {
-        options.onProgress({ done, total: steps, label: optimizer.name });
-      }
+      stepper.step([[grad]], { step, rng: optimizerRng });
+      taken = step + 1;
+      if (taken % every === 0 || taken === steps) await record(taken);
+      loop.progress(taken);
     }
   } finally {
-    tf.dispose([theta, M, toX, toY, fromX, fromY, ...stateTensors(state)]);
+    stepper?.dispose();
+    tf.dispose([M, toX, toY, fromX, fromY]);
+    loop.exit();
   }
-  return { rows, seconds: (performance.now() - started) / 1000 };
+  return { rows, steps: taken, interrupted, seconds: (performance.now() - started) / 1000 };
 }

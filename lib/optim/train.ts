@@ -1,17 +1,19 @@
 import { tf } from "../backend/mod.ts";
-import type { ProgressCallback, Row, RowCallback } from "../_types.ts";
+import type { ProgressCallback, Row, RowCallback, Scalar } from "../_types.ts";
+import { startLoop } from "../_loop.ts";
 import { Rng, sampleWithoutReplacement, type Seed } from "../random/mod.ts";
 import { cloneParams, type Objective, type ObjectivePoint, type Params } from "../nn/mod.ts";
 import { evaluateAccuracy, evaluateLoss } from "../landscape/mod.ts";
 import {
+  checkObjective,
+  checkParams,
   type Chunk,
   chunkGradient,
   type Chunks,
   DEFAULT_CHUNK_SIZE,
   makeChunks,
-} from "../landscape/_autodiff.ts";
-import { checkObjective, checkParams } from "../landscape/_point.ts";
-import { applyUpdates } from "./apply_updates.ts";
+} from "../landscape/_internal.ts";
+import { checkOptimizer, OptimizerStepper, stateTensors } from "./_stepping.ts";
 import type { Batch, Optimizer, OptimizerState, StepContext } from "./types.ts";
 
 /** Where training stands, handed to every tracker. */
@@ -28,20 +30,92 @@ export interface TrackerContext extends ObjectivePoint {
 export type TrackerValue =
   | number
   | { value: number }
-  | Record<string, number | string | boolean | null>;
+  | Record<string, Scalar>;
 
 /**
  * A measurement taken every `every` steps: `sharpness`, `evaluateLoss`, or any function of the
  * current point. A number becomes the column named after the tracker; a result with a numeric
  * `value` (like `sharpness`'s) too; another record has its scalar fields merged into the row.
+ * Numbers go into the row as they are: NaN and ±Infinity stay, they never become null.
  */
 export type Tracker = (context: TrackerContext) => TrackerValue | Promise<TrackerValue>;
+
+/** What a tracker function resolves to. */
+export type TrackerOutput<F> = F extends (...args: never[]) => infer R ? Awaited<R> : never;
+
+/** The columns a record-returning tracker's result adds: its scalar fields (numbers as number). */
+export type RecordColumns<V> = V extends number | { value: number } ? Record<never, never>
+  : { [P in keyof V as V[P] extends Scalar ? P : never]: V[P] extends number ? number : V[P] };
+
+/**
+ * The columns that trackers add to a row, typed from the `track` option: a tracker returning a
+ * number or `{ value: number }` (like `sharpness`) gives a number column under its own name; one
+ * returning a record gives that record's scalar fields.
+ */
+export type TrackedColumns<T> =
+  & {
+    [K in keyof T as [TrackerOutput<T[K]>] extends [number | { value: number }] ? K : never]:
+      number;
+  }
+  & {
+    [P in { [K in keyof T]: keyof RecordColumns<TrackerOutput<T[K]>> }[keyof T]]: {
+      [K in keyof T]: P extends keyof RecordColumns<TrackerOutput<T[K]>>
+        ? RecordColumns<TrackerOutput<T[K]>>[P]
+        : never;
+    }[keyof T];
+  };
+
+/**
+ * One recorded row of {@linkcode train}: the step, the epoch, the default trackers' columns,
+ * one column per tracker of `track` (typed from it: `run.history[i].sharpness` is a number),
+ * the tags, and whether the run diverged there. Any other key reads as a {@linkcode Scalar}.
+ *
+ * A number that a measurement could not produce is NaN, never null: the row where divergence
+ * was detected from a minibatch loss has NaN in every numeric column the trackers fill
+ * (they are not evaluated there) and the loss that crossed the threshold in `batch_loss`.
+ *
+ * @typeParam Tracked The `track` option's type.
+ * @typeParam Tags The `tags` option's type.
+ */
+export type TrainRow<
+  Tracked = Record<never, never>,
+  Tags extends Row = Record<never, never>,
+> =
+  & {
+    /** Steps taken when the row was recorded. */
+    step: number;
+    /** Samples seen over the data set size. */
+    epoch: number;
+    /** Whether the run diverged at this row (then the last row). */
+    diverged: boolean;
+    /** The training loss (a default tracker, on by default). */
+    loss: number;
+    /** The training accuracy (default trackers, classification data). */
+    accuracy?: number;
+    /** The test loss (default trackers, data with a test set). */
+    test_loss?: number;
+    /** The test accuracy (default trackers, classification data with a test set). */
+    test_accuracy?: number;
+    /** The minibatch loss that crossed the divergence threshold (the diverged row only). */
+    batch_loss?: number;
+  }
+  & TrackedColumns<Tracked>
+  & Tags
+  & Row;
 
 /** How minibatches are drawn. */
 export type Sampling = "without-replacement" | "with-replacement" | "shuffle";
 
-/** Options for {@linkcode train}. */
-export interface TrainOptions {
+/**
+ * Options for {@linkcode train}.
+ *
+ * @typeParam Tracked The trackers (`track`), which type the rows' columns.
+ * @typeParam Tags The constant columns (`tags`).
+ */
+export interface TrainOptions<
+  Tracked extends Record<string, Tracker> = Record<string, Tracker>,
+  Tags extends Row = Row,
+> {
   /**
    * Optimizer steps.
    * @default {100}
@@ -73,7 +147,7 @@ export interface TrainOptions {
    */
   every?: number;
   /** Extra trackers, by column name, e.g. `{ sharpness }`. */
-  track?: Record<string, Tracker>;
+  track?: Tracked;
   /**
    * Record the training loss (`loss`), the accuracy (`accuracy`, classification only) and, when
    * the data has a test set, `test_loss` and `test_accuracy`.
@@ -84,14 +158,16 @@ export interface TrainOptions {
   evalSubset?: number | ArrayLike<number>;
   /**
    * A run has diverged when a loss exceeds this (or is NaN or infinite); it then stops with
-   * `diverged: true` instead of throwing.
+   * `diverged: true` instead of throwing. The minibatch loss of every step is checked, read
+   * from the device one step late so that no step waits for it (see {@linkcode train}); the
+   * training and test losses of the default trackers at every record.
    * @default {1e6}
    */
   divergenceThreshold?: number;
   /** Stop early when this returns true for a recorded row (e.g. `(r) => r.loss < 1e-3`). */
-  stopWhen?: (row: Row) => boolean;
+  stopWhen?: (row: TrainRow<Tracked, Tags>) => boolean;
   /** Constant columns added to every row, e.g. `{ lr: 0.1, batch: 32 }` for grids. */
-  tags?: Row;
+  tags?: Tags;
   /**
    * Samples per chunk for full-batch gradients and evaluations.
    * @default {1024}
@@ -105,20 +181,34 @@ export interface TrainOptions {
   onRecord?: RowCallback;
 }
 
-/** What {@linkcode train} returns. */
-export interface TrainResult {
+/**
+ * What {@linkcode train} returns.
+ *
+ * @typeParam Tracked The `track` option's type, which types the rows.
+ * @typeParam Tags The `tags` option's type.
+ */
+export interface TrainResult<
+  Tracked = Record<never, never>,
+  Tags extends Row = Record<never, never>,
+> {
   /** The final parameters (the last finite ones if the run diverged); owned by the caller. */
   params: Params;
   /** The optimizer's final state; owned by the caller. */
   state: OptimizerState;
   /** The recorded rows: step, epoch, the trackers' columns, diverged, and the tags. */
-  history: Row[];
+  history: TrainRow<Tracked, Tags>[];
   /** The last recorded row. */
-  final: Row;
+  final: TrainRow<Tracked, Tags>;
   /** Whether the run diverged. */
   diverged: boolean;
   /** The step at which divergence was detected, or null. */
   divergedAt: number | null;
+  /**
+   * Whether the run stopped early on an interrupt (the notebook's stop button): then `params`
+   * and `state` are those after `steps` steps, and `history` ends at the last record before
+   * the interrupt (no row is added for the stop, so no tracker runs after it).
+   */
+  interrupted: boolean;
   /** Steps taken. */
   steps: number;
   /** Wall time in seconds. */
@@ -136,6 +226,17 @@ export interface TrainResult {
  * `optimizer.prepareBatch` rewrite them, takes one gradient per batch, and adds the optimizer's
  * update to the parameters; see {@linkcode Optimizer}.
  *
+ * No step waits for the device: the minibatch loss of step k, which divergence detection
+ * needs, is read while step k + 1's gradient is already queued, and checked then. When it
+ * crossed the threshold, step k's update is undone (θ_k and its optimizer state are kept
+ * until the check), so the result is the same as checking at once: `divergedAt` is k, and
+ * `params` are θ_k. Records read the pending loss first, so a record costs at most that one
+ * read besides its trackers'. The price is one more copy of θ and the optimizer state alive
+ * during a step.
+ *
+ * The loop checks for an interrupt (the notebook's stop button) between steps, and then stops
+ * with `interrupted: true`, the rows so far, and a one-line message.
+ *
  * @example Gradient descent on a linear regression, with the sharpness tracked
  * ```ts
  * import { createDataset, gd, mlp, mse, sharpness, train } from "minima";
@@ -149,8 +250,8 @@ export interface TrainResult {
  *   track: { sharpness },
  * });
  * assert.deepEqual(run.history.map((r) => r.step), [0, 25, 50]);
- * assert.ok((run.final.loss as number) < (run.history[0].loss as number));
- * assert.ok((run.final.sharpness as number) < 2 / 0.2);
+ * assert.ok(run.final.loss < run.history[0].loss);
+ * assert.ok(run.final.sharpness < 2 / 0.2); // a number column, typed from `track`
  * run.dispose();
  * data.dispose();
  * ```
@@ -160,20 +261,17 @@ export interface TrainResult {
  * @param options Steps, batches, seed, trackers, hooks.
  * @returns The final parameters and state, the history, and whether the run diverged.
  */
-export async function train(
+export async function train<
+  Tracked extends Record<string, Tracker>,
+  Tags extends Row = Record<never, never>,
+>(
   objective: Objective,
   optimizer: Optimizer,
-  options: TrainOptions = {},
-): Promise<TrainResult> {
+  options: TrainOptions<Tracked, Tags> = {},
+): Promise<TrainResult<Tracked, Tags>> {
   const what = "train";
   checkObjective(objective, what);
-  if (
-    !optimizer || typeof optimizer.update !== "function" || typeof optimizer.init !== "function"
-  ) {
-    throw new TypeError(
-      `Cannot train: optimizer must be an Optimizer (e.g. sgd({ lr: 0.1 })), current value is ${optimizer}`,
-    );
-  }
+  checkOptimizer(optimizer, what);
   const { model, data } = objective;
   const n = data.n;
   const steps = options.steps ?? 100;
@@ -201,7 +299,6 @@ export async function train(
     );
   }
   const perStep = optimizer.gradientsPerStep ?? 1;
-  checkInteger(perStep, "optimizer.gradientsPerStep", 1);
   if (options.params !== undefined) checkParams(objective, options.params, what, "options.params");
   for (const [name, t] of Object.entries(options.track ?? {})) {
     if (typeof t !== "function") {
@@ -215,8 +312,6 @@ export async function train(
   const optimizerRng = rng.fork();
   const started = performance.now();
 
-  let params = options.params ? cloneParams(options.params) : model.init(seed);
-  let state = optimizer.init(params);
   const fullChunks: Chunks | undefined = optimizer.fullBatch
     ? makeChunks(data, undefined, chunkSize, what, model)
     : undefined;
@@ -226,33 +321,46 @@ export async function train(
   const history: Row[] = [];
   let diverged = false;
   let divergedAt: number | null = null;
+  let interrupted = false;
   let taken = 0;
   let stop = false;
-  const progressEvery = Math.max(1, Math.floor(steps / 200));
-  const report = (done: number, row?: Row) => {
-    if (!options.onProgress) return;
-    const last = row ?? history.at(-1);
-    const metrics: Record<string, number> = {};
-    for (const [k, v] of Object.entries(last ?? {})) {
-      if (typeof v === "number" && k !== "step" && k !== "epoch") metrics[k] = v;
-    }
-    options.onProgress({ done, total: steps, label: options.label ?? optimizer.name, metrics });
-  };
+  let metrics: Record<string, number> = {};
+  const loop = startLoop({
+    what,
+    total: steps,
+    label: options.label ?? optimizer.name,
+    onProgress: options.onProgress,
+    reports: 200,
+  });
+  let stepper: OptimizerStepper | undefined;
+  /** The minibatch loss of a step taken but not checked yet, and its read in flight. */
+  let pending: { step: number; loss: tf.Scalar; read: Promise<ArrayLike<number>> } | undefined;
 
-  const record = async (step: number, extra: Row = {}): Promise<Row> => {
+  const record = async (step: number, extra: Row = {}): Promise<void> => {
     const row: Row = {
       step,
       epoch: (step * effectiveBatch * perStep) / n,
       ...(options.tags ?? {}),
     };
-    if (!extra.diverged) {
-      const context: TrackerContext = { ...objective, params, step, optimizer, state };
+    if (extra.diverged) {
+      // Not measured here: the trackers' numeric columns are NaN, so every row has them.
+      for (const [k, v] of Object.entries(history.at(-1) ?? {})) {
+        if (typeof v === "number" && !(k in row)) row[k] = NaN;
+      }
+    } else {
+      const context: TrackerContext = {
+        ...objective,
+        params: stepper!.params,
+        step,
+        optimizer,
+        state: stepper!.state,
+      };
       for (const [name, tracker] of trackers) {
         mergeTracked(row, name, await tracker(context));
       }
       for (const key of ["loss", "test_loss"]) {
         const v = row[key];
-        if (v === null || (typeof v === "number" && !(v <= threshold))) {
+        if (typeof v === "number" && !(v <= threshold)) {
           extra = { diverged: true };
           diverged = true;
           divergedAt = step;
@@ -262,68 +370,121 @@ export async function train(
     Object.assign(row, { diverged: false }, extra);
     history.push(row);
     if (options.onRecord) await options.onRecord(row);
-    report(step, row);
-    if (!row.diverged && options.stopWhen?.(row)) stop = true;
-    return row;
+    metrics = {};
+    for (const [k, v] of Object.entries(row)) {
+      if (typeof v === "number" && k !== "step" && k !== "epoch") metrics[k] = v;
+    }
+    loop.progress(step, metrics, true);
+    if (!row.diverged && options.stopWhen?.(row as TrainRow<Tracked, Tags>)) stop = true;
+  };
+
+  /**
+   * Checks the pending minibatch loss (the step before the stepper's current θ). Past the
+   * threshold, the step is undone and the divergence recorded; returns whether it diverged.
+   */
+  const settle = async (): Promise<boolean> => {
+    if (!pending) return false;
+    const { step, loss, read } = pending;
+    pending = undefined;
+    let value: number;
+    try {
+      value = (await read)[0];
+    } finally {
+      loss.dispose();
+    }
+    if (value <= threshold) {
+      stepper!.commit();
+      return false;
+    }
+    // The loss at θ_step (before that step's update) is past the threshold.
+    stepper!.rollback();
+    taken = step;
+    diverged = true;
+    divergedAt = step;
+    await record(step, { diverged: true, batch_loss: value });
+    return true;
   };
 
   try {
+    stepper = new OptimizerStepper(
+      optimizer,
+      options.params ? cloneParams(options.params) : model.init(seed),
+      { keepPrevious: true },
+    );
     await record(0);
     for (let step = 0; step < steps && !diverged && !stop; step++) {
-      const context: StepContext = { step, rng: optimizerRng };
-      const grads: Params[] = [];
-      let lossTensor: tf.Scalar | undefined;
-      for (let j = 0; j < perStep; j++) {
-        const g = optimizer.fullBatch
-          ? fullGradient(objective, params, fullChunks!)
-          : batchGradient(objective, optimizer, params, draw(), context);
-        grads.push(g.grads);
-        if (j === 0) lossTensor = g.value;
-        else g.value.dispose();
-      }
-      const batchLoss = (await lossTensor!.data())[0];
-      lossTensor!.dispose();
-      if (!(batchLoss <= threshold)) {
-        // The loss at θ_step (before this step's update) is past the threshold.
-        tf.dispose(grads.flat());
-        diverged = true;
-        divergedAt = step;
-        await record(step, {
-          diverged: true,
-          batch_loss: Number.isFinite(batchLoss) ? batchLoss : null,
-        });
+      if (await loop.interrupted()) {
+        interrupted = true;
         break;
       }
-      const { updates, state: next } = optimizer.update(grads, state, params, context);
-      const nextParams = tf.tidy(() => applyUpdates(params, updates));
-      const keep = new Set(stateTensors(next));
-      tf.dispose([
-        ...grads.flat(),
-        ...updates.filter((u) => !keep.has(u)),
-        ...params,
-        ...stateTensors(state).filter((t) => !keep.has(t)),
-      ]);
-      params = nextParams;
-      state = next;
+      const context: StepContext = { step, rng: optimizerRng };
+      const grads: Params[] = [];
+      let loss: tf.Scalar | undefined;
+      try {
+        for (let j = 0; j < perStep; j++) {
+          const g = optimizer.fullBatch
+            ? fullGradient(objective, stepper.params, fullChunks!)
+            : batchGradient(objective, optimizer, stepper.params, draw(), context);
+          grads.push(g.grads);
+          if (j === 0) loss = g.value;
+          else g.value.dispose();
+        }
+      } catch (error) {
+        tf.dispose([...grads.flat(), ...(loss ? [loss] : [])]);
+        throw error;
+      }
+      // Ask for this step's loss now, check the previous step's while this one is queued.
+      const read = loss!.data();
+      let stopHere = true;
+      try {
+        stopHere = await settle();
+      } finally {
+        if (stopHere) {
+          tf.dispose(grads.flat());
+          await read.catch(() => {});
+          loss!.dispose();
+        }
+      }
+      if (stopHere) break;
+      stepper.step(grads, context);
+      pending = { step, loss: loss!, read };
       taken = step + 1;
-      if (taken % every === 0 || taken === steps) await record(taken);
-      else if (taken % progressEvery === 0) report(taken);
+      if (taken % every === 0 || taken === steps) {
+        if (await settle()) break;
+        await record(taken);
+      } else {
+        loop.progress(taken, metrics);
+      }
     }
+    await settle();
     if (stop && history.at(-1)?.step !== taken) await record(taken);
+    if (interrupted) {
+      const last = history.at(-1)!;
+      loop.stopped(
+        taken,
+        `returning the parameters after step ${taken} and the ${history.length} rows recorded so far (the last at step ${last.step})`,
+      );
+    }
   } catch (error) {
-    tf.dispose([...params, ...stateTensors(state)]);
+    if (pending) {
+      await pending.read.catch(() => {});
+      pending.loss.dispose();
+    }
+    stepper?.dispose();
     throw error;
   } finally {
     fullChunks?.dispose();
+    loop.exit();
   }
-  const finalParams = params, finalState = state;
+  const { params: finalParams, state: finalState } = stepper.release();
   return {
     params: finalParams,
     state: finalState,
-    history,
-    final: history.at(-1)!,
+    history: history as TrainRow<Tracked, Tags>[],
+    final: history.at(-1)! as TrainRow<Tracked, Tags>,
     diverged,
     divergedAt,
+    interrupted,
     steps: taken,
     seconds: (performance.now() - started) / 1000,
     dispose() {
@@ -343,7 +504,10 @@ function checkInteger(value: number, name: string, min: number): void {
 }
 
 /** The default trackers followed by the user's, as [name, function] pairs. */
-function trackerList(objective: Objective, options: TrainOptions): [string, Tracker][] {
+function trackerList<T extends Record<string, Tracker>, G extends Row>(
+  objective: Objective,
+  options: TrainOptions<T, G>,
+): [string, Tracker][] {
   const list: [string, Tracker][] = [];
   const subset = options.evalSubset;
   const chunkSize = options.chunkSize;
@@ -363,19 +527,17 @@ function trackerList(objective: Objective, options: TrainOptions): [string, Trac
   return list;
 }
 
-/** Puts a tracker's result into the row (non-finite numbers become null). */
+/** Puts a tracker's result into the row (numbers as they are: NaN stays NaN). */
 function mergeTracked(row: Row, name: string, value: TrackerValue): void {
-  const clean = (v: unknown) =>
-    typeof v === "number" ? (Number.isFinite(v) ? v : null) : (v as string | boolean | null);
   if (typeof value === "number") {
-    row[name] = clean(value);
+    row[name] = value;
   } else if (
     value && typeof value === "object" && typeof (value as { value: unknown }).value === "number"
   ) {
-    row[name] = clean((value as { value: number }).value);
+    row[name] = (value as { value: number }).value;
   } else if (value && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) {
-      if (v === null || ["number", "string", "boolean"].includes(typeof v)) row[k] = clean(v);
+      if (v === null || ["number", "string", "boolean"].includes(typeof v)) row[k] = v as Scalar;
     }
   } else {
     throw new TypeError(
@@ -441,16 +603,4 @@ function sampler(kind: Sampling, n: number, b: number, rng: Rng): () => Int32Arr
     }
     return out;
   };
-}
-
-/** Every tensor in an optimizer state. */
-function stateTensors(state: OptimizerState): tf.Tensor[] {
-  const out: tf.Tensor[] = [];
-  const walk = (c: unknown) => {
-    if (c instanceof tf.Tensor) out.push(c);
-    else if (Array.isArray(c)) c.forEach(walk);
-    else if (c && typeof c === "object") Object.values(c).forEach(walk);
-  };
-  walk(state);
-  return out;
 }

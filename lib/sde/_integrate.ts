@@ -1,6 +1,7 @@
 // The time-stepping loop behind solveSde and escapeTimes: validation of the problem, the grid and
 // the path, then steps with save, step and progress hooks.
 import type { ProgressCallback } from "../_types.ts";
+import { startLoop } from "../_loop.ts";
 import type { Seed } from "../random/mod.ts";
 import type { NoisePath } from "./noise_path.ts";
 import type { SdeProblem } from "./sde_terms.ts";
@@ -280,27 +281,52 @@ export interface RunHooks {
   step?(k: number, t: number, x: Float64Array): boolean | void;
 }
 
-/** Runs the steps; returns the number taken. */
-export async function run(setup: Setup, hooks: RunHooks): Promise<number> {
+/** How a run ended. */
+export interface RunEnd {
+  /** Steps taken. */
+  steps: number;
+  /** The time reached. */
+  t: number;
+  /** Whether an interrupt stopped it before t1 (or before `step` asked to stop). */
+  interrupted: boolean;
+}
+
+/**
+ * Runs the steps, checking for an interrupt between them. On an interrupt the run stops where
+ * it is and says so in one line; `returns` says what the caller gives back then.
+ */
+export async function run(
+  setup: Setup,
+  hooks: RunHooks,
+  what: string,
+  returns: (steps: number) => string,
+): Promise<RunEnd> {
   const { solver, path, ctx, grid, save, x, onProgress, label } = setup;
   const noise = setup.particles * ctx.noiseDim;
   const dW = new Float64Array(noise);
   const dZ = solver.needs.levyArea ? new Float64Array(noise) : undefined;
   const total = grid.length - 1;
-  const every = Math.max(1, Math.floor(total / 100));
-  if (save[0] && hooks.save) await hooks.save(0, grid[0], x);
-  let k = 0;
-  while (k < total) {
-    const t = grid[k], u = grid[k + 1];
-    path.increment(t, u, dW, dZ);
-    await solver.step(ctx, t, u - t, x, dW, dZ);
-    k++;
-    const stop = hooks.step?.(k, u, x) === true;
-    if (save[k] && hooks.save) await hooks.save(k, u, x);
-    if (onProgress && (k % every === 0 || k === total || stop)) {
-      onProgress({ done: k, total, label });
+  const loop = startLoop({ what, total, label, onProgress });
+  let k = 0, interrupted = false;
+  try {
+    if (save[0] && hooks.save) await hooks.save(0, grid[0], x);
+    while (k < total) {
+      if (await loop.interrupted()) {
+        interrupted = true;
+        loop.stopped(k, returns(k));
+        break;
+      }
+      const t = grid[k], u = grid[k + 1];
+      path.increment(t, u, dW, dZ);
+      await solver.step(ctx, t, u - t, x, dW, dZ);
+      k++;
+      const stop = hooks.step?.(k, u, x) === true;
+      if (save[k] && hooks.save) await hooks.save(k, u, x);
+      loop.progress(k, undefined, stop);
+      if (stop) break;
     }
-    if (stop) break;
+  } finally {
+    loop.exit();
   }
-  return k;
+  return { steps: k, t: grid[k], interrupted };
 }

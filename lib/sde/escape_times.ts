@@ -54,8 +54,13 @@ export interface EscapeTimesResult {
    * escape time censored at t1 (null if none escaped); equals `meanTime` when all escaped.
    */
   meanTimeMle: number | null;
-  /** The horizon t1 − t0. */
+  /** The horizon t1 − t0 (the time reached, when interrupted). */
   horizon: number;
+  /**
+   * Whether the simulation stopped early on an interrupt (the notebook's stop button): the
+   * particles still inside are censored at the time reached, which is then the horizon.
+   */
+  interrupted?: boolean;
 }
 
 /**
@@ -116,21 +121,28 @@ export async function escapeTimes(
     if (hasEscaped(setup.x, p)) times[p] = t0;
   }
   active = active.filter((p) => Number.isNaN(times[p]));
+  let reached = setup.t1, interrupted = false;
   if (active.length > 0) {
-    await run(setup, {
-      step(_k, t, x) {
-        let kept = 0;
-        for (let i = 0; i < active.length; i++) {
-          const p = active[i];
-          if (hasEscaped(x, p)) times[p] = t;
-          else active[kept++] = p;
-        }
-        active.length = kept;
-        return kept === 0;
+    const end = await run(
+      setup,
+      {
+        step(_k, t, x) {
+          let kept = 0;
+          for (let i = 0; i < active.length; i++) {
+            const p = active[i];
+            if (hasEscaped(x, p)) times[p] = t;
+            else active[kept++] = p;
+          }
+          active.length = kept;
+          return kept === 0;
+        },
       },
-    });
+      "escapeTimes",
+      () => `${active.length} particles still inside are censored there`,
+    );
+    if (end.interrupted) reached = end.t, interrupted = true;
   }
-  const horizon = setup.t1 - t0;
+  const horizon = reached - t0;
   let escaped = 0, sum = 0, exposure = 0;
   const rows: Row[] = [];
   for (let p = 0; p < n; p++) {
@@ -145,5 +157,6 @@ export async function escapeTimes(
     meanTime: escaped > 0 ? sum / escaped : null,
     meanTimeMle: escaped > 0 ? exposure / escaped : null,
     horizon,
+    interrupted,
   };
 }

@@ -1,5 +1,5 @@
 import { flattenParams, type ObjectivePoint, type Params } from "../nn/mod.ts";
-import { checkParams, checkPoint } from "../landscape/_point.ts";
+import { checkParams, checkPoint } from "../landscape/_internal.ts";
 import { perSampleGradients } from "../landscape/mod.ts";
 import { Rng, sampleWithoutReplacement, type Seed } from "../random/mod.ts";
 import { tailIndex, type TailIndexResult } from "./tail_index.ts";

@@ -1,8 +1,10 @@
 import { tf } from "../backend/mod.ts";
-import type { ProgressCallback, Row, RowCallback } from "../_types.ts";
+import type { ProgressCallback, RowCallback } from "../_types.ts";
+import { startLoop } from "../_loop.ts";
 import { Rng, type Seed } from "../random/mod.ts";
 import type { Params } from "../nn/mod.ts";
-import { applyUpdates, type Optimizer, type OptimizerState } from "../optim/mod.ts";
+import type { Optimizer } from "../optim/mod.ts";
+import { checkOptimizer, OptimizerStepper } from "../optim/_internal.ts";
 import type { GradientOracle } from "./gradient_oracle.ts";
 import { checkOracle, oracleOps } from "./_oracle_ops.ts";
 import { saveSteps } from "./_save_steps.ts";
@@ -58,22 +60,47 @@ export interface SimulateOptimizerOptions {
   label?: string;
 }
 
+/**
+ * One record of {@linkcode simulateOptimizer}: the moments of one coordinate at one save step,
+ * over the runs whose θ_i is finite. A moment that cannot be formed (no finite run, or one
+ * for the variance) is NaN, and `nonFinite` says why.
+ */
+export type MomentRow = {
+  /** The save step. */
+  step: number;
+  /** step · timePerStep. */
+  t: number;
+  /** "θi". */
+  component: string;
+  /** The mean of θ_i over the finite runs. */
+  mean: number;
+  /** Their variance (divisor n − 1). */
+  variance: number;
+  /** Their standard deviation. */
+  std: number;
+  /** The runs whose θ_i is not finite (diverged). */
+  nonFinite: number;
+};
+
 /** The result of {@linkcode simulateOptimizer}. */
 export interface SimulateOptimizerResult {
-  /**
-   * One row per save step and coordinate: `{ step, t, component: "θi", mean, variance, std,
-   * nonFinite }`, moments over the runs whose θ_i is finite (variance with divisor n − 1),
-   * `nonFinite` the runs that diverged.
-   */
-  records: Row[];
+  /** One row per save step and coordinate (see {@linkcode MomentRow}). */
+  records: MomentRow[];
   /** The save steps. */
   steps: number[];
   /** The mean of θ over the runs at each save step (length d each). */
   mean: Float64Array[];
   /** The variance of θ over the runs at each save step (length d each). */
   variance: Float64Array[];
-  /** θ of every run after the last step, runs × d, row-major. */
+  /** θ of every run after the last step taken, runs × d, row-major. */
   final: Float64Array;
+  /** Steps taken (fewer than asked when interrupted). */
+  stepsTaken: number;
+  /**
+   * Whether the run stopped early on an interrupt (the notebook's stop button): the moments
+   * saved before it are kept, `final` is θ where it stopped.
+   */
+  interrupted?: boolean;
   /** Runs. */
   runs: number;
   /** Parameters d. */
@@ -125,22 +152,10 @@ export async function simulateOptimizer(
   options: SimulateOptimizerOptions = {},
 ): Promise<SimulateOptimizerResult> {
   const what = "simulate the optimizer";
-  if (
-    !optimizer || typeof optimizer.update !== "function" || typeof optimizer.init !== "function"
-  ) {
-    throw new TypeError(
-      `Cannot ${what}: optimizer must be an Optimizer (e.g. sgd({ lr: 0.1 })), current value is ${optimizer}`,
-    );
-  }
+  const perStep = checkOptimizer(optimizer, what);
   if (optimizer.fullBatch) {
     throw new TypeError(
       `Cannot ${what}: ${optimizer.name} takes full-batch gradients, but the oracle's gradients are stochastic; use its stochastic counterpart (e.g. sgd for gd)`,
-    );
-  }
-  const perStep = optimizer.gradientsPerStep ?? 1;
-  if (!Number.isInteger(perStep) || perStep < 1) {
-    throw new RangeError(
-      `Cannot ${what}: optimizer.gradientsPerStep must be a positive integer, current value is ${perStep}`,
     );
   }
   checkOracle(oracle, "the optimizer simulation", `Cannot ${what}`);
@@ -173,17 +188,21 @@ export async function simulateOptimizer(
   const init = new Float32Array(n);
   for (let p = 0; p < runs; p++) for (let i = 0; i < d; i++) init[p * d + i] = theta0[i];
 
-  const records: Row[] = [], mean: Float64Array[] = [], variance: Float64Array[] = [];
+  const records: MomentRow[] = [], mean: Float64Array[] = [], variance: Float64Array[] = [];
   const saved: number[] = [];
-  let params: Params = [tf.tensor2d(init, [runs, d])];
-  let state: OptimizerState | undefined;
-  const progressEvery = Math.max(1, Math.floor(steps / 100));
-  const label = options.label ?? optimizer.name;
+  const loop = startLoop({
+    what: "simulateOptimizer",
+    total: steps,
+    label: options.label ?? optimizer.name,
+    onProgress: options.onProgress,
+  });
+  let stepper: OptimizerStepper | undefined;
+  let taken = 0, interrupted = false;
   try {
-    state = optimizer.init(params);
+    stepper = new OptimizerStepper(optimizer, [tf.tensor2d(init, [runs, d])]);
     let next = 0;
     for (let k = 0;; k++) {
-      const values = await params[0].data();
+      const values = await stepper.params[0].data();
       for (let i = 0; i < n; i++) x[i] = values[i];
       if (saves[next] === k) {
         const rows = moments(x, runs, d, names, k, k * timePerStep, mean, variance);
@@ -193,6 +212,14 @@ export async function simulateOptimizer(
         if (options.onRecord) await options.onRecord(rows);
       }
       if (k === steps) break;
+      if (await loop.interrupted()) {
+        interrupted = true;
+        loop.stopped(
+          k,
+          `returning the moments of the ${saved.length} save steps so far and θ after step ${k}`,
+        );
+        break;
+      }
       const grads: Params[] = [];
       try {
         for (let j = 0; j < perStep; j++) {
@@ -204,25 +231,17 @@ export async function simulateOptimizer(
           for (let i = 0; i < n; i++) g32[i] = g[i] + scale * sq[i];
           grads.push([tf.tensor2d(g32, [runs, d])]);
         }
-        const step = optimizer.update(grads, state, params, { step: k, rng: optimizerRng });
-        const nextParams = tf.tidy(() => applyUpdates(params, step.updates));
-        const keep = new Set(stateTensors(step.state));
-        tf.dispose([
-          ...step.updates.filter((u) => !keep.has(u)),
-          ...params,
-          ...stateTensors(state).filter((t) => !keep.has(t)),
-        ]);
-        params = nextParams;
-        state = step.state;
-      } finally {
+      } catch (error) {
         tf.dispose(grads.flat());
+        throw error;
       }
-      if (options.onProgress && ((k + 1) % progressEvery === 0 || k + 1 === steps)) {
-        options.onProgress({ done: k + 1, total: steps, label });
-      }
+      stepper.step(grads, { step: k, rng: optimizerRng });
+      taken = k + 1;
+      loop.progress(taken);
     }
   } finally {
-    tf.dispose([...params, ...(state ? stateTensors(state) : [])]);
+    stepper?.dispose();
+    loop.exit();
   }
   return {
     records,
@@ -230,6 +249,8 @@ export async function simulateOptimizer(
     mean,
     variance,
     final: x.slice(),
+    stepsTaken: taken,
+    interrupted,
     runs,
     dim: d,
     optimizer: optimizer.name,
@@ -246,8 +267,8 @@ function moments(
   t: number,
   means: Float64Array[],
   variances: Float64Array[],
-): Row[] {
-  const rows: Row[] = [];
+): MomentRow[] {
+  const rows: MomentRow[] = [];
   const m = new Float64Array(d), v = new Float64Array(d);
   for (let i = 0; i < d; i++) {
     let count = 0, mu = 0, m2 = 0;
@@ -265,9 +286,9 @@ function moments(
       step,
       t,
       component: names[i],
-      mean: count > 0 ? mu : null,
-      variance: count > 1 ? v[i] : null,
-      std: count > 1 ? Math.sqrt(v[i]) : null,
+      mean: m[i],
+      variance: v[i],
+      std: Math.sqrt(v[i]),
       nonFinite: runs - count,
     });
   }
@@ -292,16 +313,4 @@ function checkPositiveNumber(value: number, name: string, what: string): void {
       `Cannot ${what}: ${name} must be a positive finite number, current value is ${value}`,
     );
   }
-}
-
-/** Every tensor in an optimizer state. */
-function stateTensors(state: OptimizerState): tf.Tensor[] {
-  const out: tf.Tensor[] = [];
-  const walk = (c: unknown) => {
-    if (c instanceof tf.Tensor) out.push(c);
-    else if (Array.isArray(c)) c.forEach(walk);
-    else if (c && typeof c === "object") Object.values(c).forEach(walk);
-  };
-  walk(state);
-  return out;
 }

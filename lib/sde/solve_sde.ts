@@ -4,7 +4,7 @@ import type { NoisePath } from "./noise_path.ts";
 import type { SdeProblem } from "./sde_terms.ts";
 import type { SdeSolver } from "./sde_solver.ts";
 import { prepare, run } from "./_integrate.ts";
-import { summaryRows } from "./_summary.ts";
+import { type SummaryRow, summaryRows } from "./_summary.ts";
 
 /** Options for {@linkcode solveSde}. */
 export interface SolveSdeOptions {
@@ -56,6 +56,8 @@ export interface SolveSdeOptions {
   label?: string;
 }
 
+export type { SummaryRow };
+
 /** The result of {@linkcode solveSde}. */
 export interface SolveSdeResult {
   /** The save times. */
@@ -68,13 +70,19 @@ export interface SolveSdeResult {
   dim: number;
   /** Steps taken. */
   steps: number;
+  /**
+   * Whether the solve stopped early on an interrupt (the notebook's stop button): `ts`, `ys`,
+   * `records` and `trajectories` hold the save times reached before it.
+   */
+  interrupted?: boolean;
   /** The solver's name. */
   solver: string;
   /**
    * One row per save time and component: `{ t, component, mean, std }` over the finite
-   * particles (std with divisor n − 1), and `nonFinite`, the particles that diverged.
+   * particles (std with divisor n − 1; NaN when too few are finite), and `nonFinite`, the
+   * particles that diverged.
    */
-  records: Row[];
+  records: SummaryRow[];
   /** `{ t, particle, component, value }` for the first `recordParticles` particles. */
   trajectories: Row[];
 }
@@ -123,28 +131,34 @@ export async function solveSde(
   }
   const { particles, dim, names } = setup;
   const ts: number[] = [], ys: Float64Array[] = [];
-  const records: Row[] = [], trajectories: Row[] = [];
+  const records: SummaryRow[] = [], trajectories: Row[] = [];
   const shown = Math.min(recordParticles, particles);
-  const steps = await run(setup, {
-    async save(_k, t, x) {
-      ts.push(t);
-      ys.push(x.slice());
-      const rows = summaryRows(t, x, particles, dim, names);
-      records.push(...rows);
-      for (let p = 0; p < shown; p++) {
-        for (let c = 0; c < dim; c++) {
-          trajectories.push({ t, particle: p, component: names[c], value: x[p * dim + c] });
+  const end = await run(
+    setup,
+    {
+      async save(_k, t, x) {
+        ts.push(t);
+        ys.push(x.slice());
+        const rows = summaryRows(t, x, particles, dim, names);
+        records.push(...rows);
+        for (let p = 0; p < shown; p++) {
+          for (let c = 0; c < dim; c++) {
+            trajectories.push({ t, particle: p, component: names[c], value: x[p * dim + c] });
+          }
         }
-      }
-      if (options.onRecord) await options.onRecord(rows);
+        if (options.onRecord) await options.onRecord(rows);
+      },
     },
-  });
+    "solveSde",
+    () => `returning the ${ts.length} save times reached`,
+  );
   return {
     ts,
     ys,
     particles,
     dim,
-    steps,
+    steps: end.steps,
+    interrupted: end.interrupted,
     solver: setup.solver.name,
     records,
     trajectories,
