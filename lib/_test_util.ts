@@ -75,3 +75,23 @@ export function assertAllClose(
     assertClose(actual[i], expected[i], options, `${what}[${i}]`);
   }
 }
+
+/**
+ * Runs `fn` with `console.warn` captured (an interrupted loop's one-line message), so the test
+ * can assert it and the output stays clean.
+ *
+ * @param fn The code to run.
+ * @returns What `fn` returned and the warnings, one string each.
+ */
+export async function captureWarnings<T>(
+  fn: () => Promise<T>,
+): Promise<{ value: T; warnings: string[] }> {
+  const warnings: string[] = [];
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(" "));
+  try {
+    return { value: await fn(), warnings };
+  } finally {
+    console.warn = original;
+  }
+}

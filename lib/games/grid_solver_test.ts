@@ -7,6 +7,8 @@ import { gridSolver } from "./grid_solver.ts";
 import { euclidean } from "./euclidean.ts";
 import { sphere } from "./sphere.ts";
 import { torus } from "./torus.ts";
+import { requestInterrupt } from "../_interrupt.ts";
+import { captureWarnings } from "../_test_util.ts";
 
 /** max_g |p_g − r_g| / max_g r_g. */
 function relativeMaxError(p: Float64Array, r: ArrayLike<number>): number {
@@ -204,4 +206,27 @@ Deno.test("gridSolver rejects bad options", async () => {
       "Cannot solve the game on the grid: grid must be a game grid made by gameGrid(game), current value is {}",
   });
   assert.deepEqual(grid.x.domain, torus(1));
+});
+
+Deno.test("the grid solver stops on an interrupt with the densities reached", async () => {
+  const grid = await gameGrid(mathjsGame("cos(x - y) + 0.5*cos(2*x)", { temperature: 0.2 }), {
+    pointsX: 32,
+  });
+  const { value: eq, warnings } = await captureWarnings(() =>
+    gridSolver(grid, {
+      every: 1,
+      tolerance: 1e-300,
+      maxIterations: 50,
+      onRecord: (row) => {
+        if ((row as Row).iteration === 3) requestInterrupt();
+      },
+    }).solve()
+  );
+  assert.deepEqual([eq.interrupted, eq.iterations, eq.converged], [true, 3, false]);
+  assert.deepEqual(eq.history.map((r) => r.iteration), [0, 1, 2, 3]);
+  assert.deepEqual(warnings, [
+    "gridSolver interrupted after iteration 3 of 50; returning the densities reached",
+  ]);
+  const whole = await gridSolver(grid).solve();
+  assert.deepEqual([whole.interrupted, whole.converged], [false, true]);
 });

@@ -7,6 +7,8 @@ import { type GameFrame, type ParticleGameState, particleSolver } from "./partic
 import { quasistaticLangevin } from "./quasistatic_langevin.ts";
 import { particleNikaidoIsoda } from "./particle_nikaido_isoda.ts";
 import { histogramDistance } from "./histogram_distance.ts";
+import { requestInterrupt } from "../_interrupt.ts";
+import { captureWarnings } from "../_test_util.ts";
 
 Deno.test("solve: rows, frames, progress and custom metrics, with awaited hooks", async () => {
   const game = mathjsGame("cos(x - y) + 0.5*cos(x)", { temperature: 0.3 });
@@ -80,4 +82,26 @@ Deno.test("particleSolver builds custom solvers from a step", async () => {
     () => idle.update(null as unknown as ParticleGameState),
     /Cannot update idle: state must come from init\(\) or update\(\)/,
   );
+});
+
+Deno.test("a particle solver stops on an interrupt with its state and rows so far", async () => {
+  const game = mathjsGame("cos(x - y)", { temperature: 0.5 });
+  const solver = quasistaticLangevin(game);
+  const options = { x: 16, y: 16, iterations: 30, every: 5, seed: 1 };
+  const { value: run, warnings } = await captureWarnings(() =>
+    solver.solve({
+      ...options,
+      onRecord: (row) => {
+        if ((row as Row).iteration === 10) requestInterrupt();
+      },
+    })
+  );
+  assert.deepEqual([run.interrupted, run.state.iteration], [true, 10]);
+  assert.deepEqual(run.history.map((r) => r.iteration), [0, 5, 10]);
+  assert.deepEqual(warnings, [
+    "quasistatic solve interrupted after iteration 10 of 30; returning its state there and the 3 rows so far",
+  ]);
+  const whole = await solver.solve(options);
+  assert.deepEqual([whole.interrupted, whole.state.iteration], [false, 30]);
+  assert.deepEqual(run.history, whole.history.slice(0, 3));
 });

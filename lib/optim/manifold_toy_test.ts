@@ -9,6 +9,8 @@ import { adam } from "./adam.ts";
 import { rmsprop } from "./rmsprop.ts";
 import { ire } from "./ire.ts";
 import { assertClose } from "../_test_util.ts";
+import { requestInterrupt } from "../_interrupt.ts";
+import { captureWarnings } from "../_test_util.ts";
 
 Deno.test("manifoldToy: h and h' of the polynomial, coordinates and parameters are inverse rotations", () => {
   const toy = manifoldToy({ curvature: [2, -1, 0.5, 0.25], rotation: 0.4 });
@@ -124,4 +126,28 @@ Deno.test("simulateManifoldToy: seeds reproduce, and SGD does not see a rotation
     message:
       "Cannot simulate the manifold toy: runs must be a positive integer, current value is 0",
   });
+});
+
+Deno.test("simulateManifoldToy stops on an interrupt with the records so far, leaving no tensor", async () => {
+  const toy = manifoldToy();
+  const options = { runs: 16, steps: 100, every: 10, seed: 2 };
+  await simulateManifoldToy(toy, adam({ lr: 0.01 }), { ...options, steps: 1 }); // warm-up
+  const before = tf.memory().numTensors;
+  const { value: r, warnings } = await captureWarnings(() =>
+    simulateManifoldToy(toy, adam({ lr: 0.01 }), {
+      ...options,
+      onProgress: (info) => {
+        if (info.done === 45) requestInterrupt();
+      },
+    })
+  );
+  assert.equal(tf.memory().numTensors, before);
+  assert.deepEqual([r.interrupted, r.steps], [true, 45]);
+  assert.deepEqual(r.rows.map((row) => row.step), [0, 10, 20, 30, 40]);
+  assert.deepEqual(warnings, [
+    "simulateManifoldToy interrupted after step 45 of 100; returning the 5 records so far",
+  ]);
+  const whole = await simulateManifoldToy(toy, adam({ lr: 0.01 }), options);
+  assert.deepEqual([whole.interrupted, whole.steps, whole.rows.length], [false, 100, 11]);
+  assert.deepEqual(r.rows, whole.rows.slice(0, 5));
 });

@@ -13,7 +13,9 @@ import { lossAndGrad64 } from "../nn/_float64_reference.ts";
 import { gd, sgd } from "./sgd.ts";
 import { train } from "./train.ts";
 import type { Optimizer } from "./types.ts";
-import { assertAllClose, assertClose } from "../_test_util.ts";
+import { assertAllClose, assertClose, captureWarnings } from "../_test_util.ts";
+import { requestInterrupt } from "../_interrupt.ts";
+import type { Row } from "../_types.ts";
 
 const XS = [[1, 0.5], [-0.3, 2], [0.7, -1.2], [1.5, 0.1], [-1, -0.4], [0.2, 0.9]];
 const YS = [[1], [-0.5], [0.3], [2], [-1], [0.4]];
@@ -291,5 +293,147 @@ Deno.test("train rejects bad options with messages naming them", async () => {
   );
   assert.equal(tf.memory().numTensors, before, "a failing tracker does not leak the run's tensors");
   disposeParams(wrong);
+  data.dispose();
+});
+
+Deno.test("train detects divergence one read late but undoes the step: the same result at every record spacing", async () => {
+  // As above: w_t = (−1.4)^t and the loss 2·1.4^{2t} crosses 1e4 first at t = 13. The loss of
+  // step t is checked while step t + 1 is queued (or at a record), and step t is then undone.
+  const data = createDataset([[2]], [[0]]);
+  const model = mlp([1, 1], { bias: false, activation: "identity" });
+  const params = [tf.tensor2d([[1]])];
+  const before = tf.memory().numTensors;
+  for (const every of [1, 5, 13, 14, 200]) {
+    const run = await train({ model, loss: mse, data }, gd({ lr: 0.6 }), {
+      params,
+      steps: 200,
+      every,
+      divergenceThreshold: 1e4,
+    });
+    assert.deepEqual([run.diverged, run.divergedAt, run.steps], [true, 13, 13], `every ${every}`);
+    assert.equal(run.final.step, 13);
+    // The parameters are θ_13, whose loss crossed the threshold, not θ_14.
+    assertClose((await run.params[0].data())[0], (-1.4) ** 13, { rtol: 1e-5 }, "θ_13");
+    if (13 % every === 0) {
+      // A record at step 13: the loss tracker sees it first.
+      assertClose(run.final.loss, 2 * 1.4 ** 26, { rtol: 1e-4 }, "loss at divergence");
+      assert.equal(run.final.batch_loss, undefined);
+    } else {
+      // Between records, the minibatch loss: the trackers are not evaluated, their columns
+      // are NaN there (never null, never missing).
+      assertClose(run.final.batch_loss!, 2 * 1.4 ** 26, { rtol: 1e-4 }, "loss at divergence");
+      assert.ok(Number.isNaN(run.final.loss), `loss ${run.final.loss}`);
+    }
+    assert.equal(run.history.filter((r) => r.diverged).length, 1);
+    run.dispose();
+    assert.equal(tf.memory().numTensors, before, `no leak (every ${every})`);
+  }
+  params[0].dispose();
+  data.dispose();
+});
+
+Deno.test("train: a tracker's NaN and Infinity stay numbers in the rows", async () => {
+  const data = createDataset(XS, YS);
+  const model = mlp([2, 1], { activation: "identity" });
+  const run = await train({ model, loss: mse, data }, sgd({ lr: 0.01 }), {
+    steps: 2,
+    every: 2,
+    track: {
+      nan: () => NaN,
+      inf: () => ({ value: Infinity }),
+      pair: () => ({ a: NaN, b: -Infinity, none: null }),
+    },
+  });
+  for (const row of run.history) {
+    assert.ok(Number.isNaN(row.nan));
+    assert.equal(row.inf, Infinity);
+    assert.ok(Number.isNaN(row.a));
+    assert.equal(row.b, -Infinity);
+    assert.equal(row.none, null, "an explicit null stays null");
+  }
+  run.dispose();
+  data.dispose();
+});
+
+Deno.test("train's rows are typed from the trackers: no casts", async () => {
+  // This test is mostly a compile-time check: `deno test` type-checks it.
+  const data = gaussianMixture({ samples: 20, seed: 1 });
+  const model = mlp([2, 4, 2], { activation: "tanh" });
+  const run = await train({ model, loss: crossEntropy, data }, sgd({ lr: 0.1 }), {
+    steps: 4,
+    every: 2,
+    tags: { lr: 0.1, name: "a" },
+    track: {
+      norm: async (p) => Math.hypot(...await flattenParams(p.params)),
+      sharp: () => ({ value: 2, vector: new Float64Array(1) }),
+      pair: (p) => ({ first: p.step, label: "x" }),
+      maybe: (p) => (p.step === 0 ? { gap: null } : { gap: 1 }),
+    },
+    stopWhen: (row) => row.norm > 1e9,
+  });
+  const norm: number = run.history[1].norm;
+  const sharp: number = run.final.sharp;
+  const first: number = run.final.first;
+  const label: string = run.final.label;
+  const gap: number | null = run.final.gap;
+  const lr: number = run.final.lr;
+  const loss: number = run.final.loss;
+  const step: number = run.final.step;
+  const accuracy: number | undefined = run.final.accuracy;
+  // @ts-expect-error: a column no tracker makes is not known to be a number
+  const unknown: number = run.final.other;
+  // @ts-expect-error: `gap` may be null
+  const notNull: number = run.final.gap;
+  assert.ok(norm > 0 && sharp === 2 && first === 4 && label === "x" && gap === 1 && lr === 0.1);
+  assert.ok(loss > 0 && step === 4 && accuracy! >= 0 && unknown === undefined && notNull === 1);
+  // Rows are still plain rows for plots and tables.
+  const rows: Row[] = run.history;
+  assert.equal(rows.length, 3);
+  run.dispose();
+  data.dispose();
+});
+
+Deno.test("train stops on an interrupt with the rows so far, the parameters reached, and one line", async () => {
+  const data = gaussianMixture({ samples: 40, seed: 1 });
+  const model = mlp([2, 8, 2], { activation: "tanh" });
+  const objective = { model, loss: crossEntropy, data };
+  const options = { steps: 100, batchSize: 8, every: 10, seed: 3 };
+  const before = tf.memory().numTensors;
+  // From a record: the loop stops before the next step.
+  const { value: run, warnings } = await captureWarnings(() =>
+    train(objective, sgd({ lr: 0.5 }), {
+      ...options,
+      onRecord: (row) => {
+        if ((row as Row).step === 20) requestInterrupt();
+      },
+    })
+  );
+  assert.deepEqual([run.interrupted, run.steps, run.diverged], [true, 20, false]);
+  assert.deepEqual(run.history.map((r) => r.step), [0, 10, 20]);
+  assert.deepEqual(warnings, [
+    "train interrupted after step 20 of 100; returning the parameters after step 20 and the 3 rows recorded so far (the last at step 20)",
+  ]);
+  // From a progress report between records: the parameters are those after 35 steps exactly.
+  const { value: mid } = await captureWarnings(() =>
+    train(objective, sgd({ lr: 0.5 }), {
+      ...options,
+      onProgress: (info) => {
+        if (info.done === 35) requestInterrupt();
+      },
+    })
+  );
+  assert.deepEqual([mid.interrupted, mid.steps], [true, 35]);
+  assert.deepEqual(mid.history.map((r) => r.step), [0, 10, 20, 30]);
+  const straight = await train(objective, sgd({ lr: 0.5 }), { ...options, steps: 35 });
+  assert.equal(straight.interrupted, false);
+  assert.deepEqual(await flattenParams(mid.params), await flattenParams(straight.params));
+  run.dispose();
+  mid.dispose();
+  straight.dispose();
+  assert.equal(tf.memory().numTensors, before, "no tensor left");
+  // The next run is not affected.
+  const next = await train(objective, sgd({ lr: 0.5 }), options);
+  assert.deepEqual([next.interrupted, next.steps, next.history.length], [false, 100, 11]);
+  next.dispose();
   data.dispose();
 });

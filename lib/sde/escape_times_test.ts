@@ -4,6 +4,8 @@ import { levyPath } from "./levy_path.ts";
 import { brownianPath } from "./brownian_path.ts";
 import type { SdeProblem } from "./sde_terms.ts";
 import { assertClose } from "../_test_util.ts";
+import { requestInterrupt } from "../_interrupt.ts";
+import { captureWarnings } from "../_test_util.ts";
 
 // The double well U(x) = x⁴/4 − x²/2: minima ±1, barrier ΔU = 1/4 at 0. Particles start at −1
 // and escape when they pass the barrier top, x > 0.
@@ -143,4 +145,32 @@ Deno.test("escapeTimes counts particles that start outside and rejects a bad pre
     name: "RangeError",
     message: "Cannot compute escape times: dt must be a positive finite number, current value is 0",
   });
+});
+
+Deno.test("escapeTimes stops on an interrupt: the particles inside are censored at the time reached", async () => {
+  // dX = dt: every particle leaves x < 0.9 at t = 0.9; interrupted at t = 0.5, none has.
+  const problem: SdeProblem = {
+    dim: 1,
+    drift: (_t, x, out) => out.fill(1, 0, x.length),
+    diffusion: { kind: "additive", sigma: 0 },
+    y0: [0],
+    t1: 2,
+  };
+  const { value: r, warnings } = await captureWarnings(() =>
+    escapeTimes(problem, (x, p) => x[p] >= 0.9, {
+      particles: 4,
+      dt: 0.01,
+      onProgress: (info) => {
+        if (info.done === 50) requestInterrupt();
+      },
+    })
+  );
+  assert.equal(r.interrupted, true);
+  assertClose(r.horizon, 0.5, { rtol: 1e-12 });
+  assert.deepEqual([r.escapedFraction, r.meanTime], [0, null]);
+  assert.deepEqual(warnings, [
+    "escapeTimes interrupted after step 50 of 200; 4 particles still inside are censored there",
+  ]);
+  const whole = await escapeTimes(problem, (x, p) => x[p] >= 0.9, { particles: 4, dt: 0.01 });
+  assert.deepEqual([whole.interrupted, whole.escapedFraction, whole.horizon], [false, 1, 2]);
 });

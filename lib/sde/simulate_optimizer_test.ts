@@ -8,6 +8,8 @@ import { svag } from "./svag.ts";
 import type { GradientOracle } from "./gradient_oracle.ts";
 import { discreteMoments } from "./_optimizer_references.ts";
 import { assertClose } from "../_test_util.ts";
+import { requestInterrupt } from "../_interrupt.ts";
+import { captureWarnings } from "../_test_util.ts";
 
 // Float32 parameters against float64 references driven by the same normals: the rounding of a
 // few hundred float32 steps (measured: 2e-8 for SGD, 6e-6 for Adam, relative), far below any
@@ -273,4 +275,35 @@ Deno.test("simulateOptimizer rejects bad input with exact messages", async () =>
       return true;
     });
   }
+});
+
+Deno.test("simulateOptimizer stops on an interrupt with the moments so far, and the next run is whole", async () => {
+  const oracle = quadraticOracle({ curvature: [1, 2], noiseStd: 0.5 });
+  const options = { runs: 50, steps: 40, saveEvery: 10, theta0: [1, 1], seed: 4 };
+  await simulateOptimizer(adam({ lr: 0.01 }), oracle, { ...options, steps: 1 }); // warm-up
+  const before = tf.memory().numTensors;
+  const { value: r, warnings } = await captureWarnings(() =>
+    simulateOptimizer(adam({ lr: 0.01 }), oracle, {
+      ...options,
+      onRecord: (rows) => {
+        if ((rows as { step: number }[])[0].step === 20) requestInterrupt();
+      },
+    })
+  );
+  assert.equal(tf.memory().numTensors, before, "no tensor left");
+  assert.deepEqual([r.interrupted, r.stepsTaken, r.steps], [true, 20, [0, 10, 20]]);
+  assert.deepEqual(warnings, [
+    "simulateOptimizer interrupted after step 20 of 40; returning the moments of the 3 save steps so far and θ after step 20",
+  ]);
+  const whole = await simulateOptimizer(adam({ lr: 0.01 }), oracle, options);
+  assert.deepEqual([whole.interrupted, whole.stepsTaken, whole.steps], [false, 40, [
+    0,
+    10,
+    20,
+    30,
+    40,
+  ]]);
+  // The same seed: the interrupted run's moments are the whole run's first ones.
+  assert.deepEqual(r.records, whole.records.slice(0, 6));
+  assert.equal(r.final.length, 100);
 });

@@ -9,6 +9,8 @@ import { brownianPath } from "./brownian_path.ts";
 import type { SdeProblem, VectorField } from "./sde_terms.ts";
 import { covariance, mean, variance } from "./_test_helpers.ts";
 import { assertClose } from "../_test_util.ts";
+import { requestInterrupt } from "../_interrupt.ts";
+import { captureWarnings } from "../_test_util.ts";
 
 const ou = (theta: number, mu: number, sigma: number, x0: number, t1: number): SdeProblem => ({
   dim: 1,
@@ -279,4 +281,47 @@ Deno.test("solveSde rejects bad steps, grids, shapes, solvers and paths", async 
   });
   // The default solver is Euler–Maruyama.
   assert.equal((await solveSde(p, { dt: 0.5 })).solver, eulerMaruyama().name);
+});
+
+Deno.test("solveSde stops on an interrupt with the save times reached, and the next solve is whole", async () => {
+  const problem: SdeProblem = {
+    dim: 1,
+    drift: (_t, x, out) => {
+      for (let i = 0; i < x.length; i++) out[i] = -x[i];
+    },
+    diffusion: { kind: "additive", sigma: 0.3 },
+    y0: [1],
+    t1: 1,
+  };
+  const options = { particles: 20, dt: 0.01, saveAt: [0, 0.25, 0.5, 0.75, 1], seed: 3 };
+  const { value: r, warnings } = await captureWarnings(() =>
+    solveSde(problem, {
+      ...options,
+      onRecord: (rows) => {
+        if ((rows as { t: number }[])[0].t === 0.5) requestInterrupt();
+      },
+    })
+  );
+  assert.deepEqual([r.interrupted, r.steps, r.ts], [true, 50, [0, 0.25, 0.5]]);
+  assert.deepEqual(warnings, [
+    "solveSde interrupted after step 50 of 100; returning the 3 save times reached",
+  ]);
+  const whole = await solveSde(problem, options);
+  assert.deepEqual([whole.interrupted, whole.steps, whole.ts.length], [false, 100, 5]);
+  assert.deepEqual(r.records, whole.records.slice(0, 3));
+});
+
+Deno.test("solveSde's records are NaN, not null, where no particle is finite", async () => {
+  const r = await solveSde({
+    dim: 1,
+    drift: (_t, x, out) => {
+      for (let i = 0; i < x.length; i++) out[i] = x[i] * 1e300;
+    },
+    diffusion: { kind: "additive", sigma: 0 },
+    y0: [1],
+    t1: 1,
+  }, { particles: 3, dt: 0.5 });
+  const last = r.records.at(-1)!;
+  assert.ok(Number.isNaN(last.mean) && Number.isNaN(last.std));
+  assert.equal(last.nonFinite, 3);
 });
