@@ -10,7 +10,10 @@
  *   cross-entropy, on native;
  * - scaling sweeps on native: width 64 → 1024 (steps and HVPs), width 128 → 1024 (sharpness)
  *   and batch 32 → 1024 (steps);
- * - the main step and HVP again with 2 threads on both sides.
+ * - the main step and HVP again with 2 threads on both sides;
+ * - the library's `train` loop against the plain step above, both minima, on the same backend
+ *   and sizes (no PyTorch): what the loop adds per step (batch drawing, the pipelined loss
+ *   read for divergence detection, progress, interrupt checks).
  *
  * WebGPU is skipped here on a software adapter (llvmpipe compiles shaders for about a minute on
  * first use and runs far slower than the CPU); with a real adapter it runs the main cases.
@@ -248,6 +251,77 @@ async function measureLibrary(c: Case, p: Problem): Promise<{ ms: number; check:
 
 const MAIN = [784, 256, 256, 10];
 
+/**
+ * `train` (sgd, batch `batch` drawn from `samples` samples, no trackers, one record at the end)
+ * against the plain step of {@linkcode measure} on a fixed batch, per step, interleaved runs of
+ * `steps` steps on the current backend; medians over `repeats` pairs.
+ */
+async function measureTrainLoop(
+  sizes: number[],
+  batch: number,
+  samples: number,
+  steps: number,
+  repeats: number,
+): Promise<{ trainMs: number; plainMs: number; ratios: number[] }> {
+  const { mlp, crossEntropy } = await import("../lib/nn/mod.ts");
+  const { createDataset } = await import("../lib/data/mod.ts");
+  const { sgd, train } = await import("../lib/optim/mod.ts");
+  const p = makeProblem(sizes, samples, 77);
+  const classes = sizes.at(-1)!;
+  const data = createDataset({ values: p.x, shape: [samples, sizes[0]] }, p.labels, {
+    targets: "integer",
+    numClasses: classes,
+  });
+  const x = tf.tensor2d(p.x.subarray(0, batch * sizes[0]), [batch, sizes[0]]);
+  const onehot = tf.tidy(() =>
+    tf.oneHot(tf.tensor1d(p.labels.subarray(0, batch), "int32"), classes).toFloat()
+  );
+  const init = p.params.map((q) => tf.tensor(q.values, q.shape));
+  const vars = init.map((t) => tf.variable(t.clone()));
+  const loss = (...ps: tf.Tensor[]) => {
+    const z = forward(ps, x);
+    return tf.mean(tf.sub(tf.logSumExp(z, 1), tf.sum(tf.mul(onehot, z), 1))) as tf.Scalar;
+  };
+  const plain = () =>
+    tf.tidy(() => {
+      const grads = tf.grads(loss)(vars);
+      vars.forEach((w, i) => w.assign(tf.sub(w, tf.mul(grads[i], LR))));
+    });
+  const objective = { model: mlp(sizes), loss: crossEntropy, data };
+  const loop = async () => {
+    const run = await train(objective, sgd({ lr: LR }), {
+      params: init,
+      steps,
+      batchSize: batch,
+      every: steps,
+      defaultTrackers: false,
+      seed: 3,
+    });
+    run.dispose();
+  };
+  const trainTimes: number[] = [], plainTimes: number[] = [], ratios: number[] = [];
+  try {
+    for (let i = 0; i < 3; i++) plain();
+    await loop();
+    for (let r = 0; r < repeats; r++) {
+      let t0 = performance.now();
+      for (let i = 0; i < steps; i++) plain();
+      const plainMs = (performance.now() - t0) / steps;
+      t0 = performance.now();
+      await loop();
+      const trainMs = (performance.now() - t0) / steps;
+      plainTimes.push(plainMs);
+      trainTimes.push(trainMs);
+      ratios.push(trainMs / plainMs);
+    }
+  } finally {
+    tf.dispose([x, onehot, ...init, ...vars]);
+    data.dispose();
+  }
+  const median = (a: number[]) => [...a].sort((u, v) => u - v)[Math.floor(a.length / 2)];
+  return { trainMs: median(trainTimes), plainMs: median(plainTimes), ratios };
+}
+
 function describe(c: Case): string {
   const arch = c.sizes.join("-");
   if (c.kind === "step") return `sgd step ${arch} batch ${c.n}`;
@@ -407,6 +481,46 @@ export const benchmarks: Benchmark[] = [
     name: "native backend: batch sweep 32 → 1024 (784-256-256-10 steps), 1 thread",
     group: "native",
     run: () => compare([32, 128, 512, 1024].map((n) => ({ c: step(n), backends: ["native"] })), 1),
+  },
+  {
+    name: "native backend: SGD step through train against the plain step, 1 thread",
+    group: "native",
+    async run() {
+      const skip = skipReason("native");
+      const name = `sgd step ${MAIN.join("-")} batch 128: train loop vs plain step`;
+      const reference = "plain tfjs step, same backend";
+      if (skip !== undefined) {
+        return [
+          benchRow({
+            name,
+            backend: "native",
+            minima_ms: NaN,
+            reference_ms: NaN,
+            reference,
+            notes: `skipped: ${skip}`,
+          }),
+        ];
+      }
+      const previous = currentBackend().name;
+      try {
+        await useBackend("native", { quiet: true, threads: 1 });
+        const steps = 100, repeats = 15;
+        const m = await measureTrainLoop(MAIN, 128, 1024, steps, repeats);
+        const sorted = [...m.ratios].sort((a, b) => a - b);
+        return [benchRow({
+          name,
+          backend: "native 1t",
+          minima_ms: m.trainMs,
+          reference_ms: m.plainMs,
+          reference,
+          notes: `medians of ${repeats} interleaved runs of ${steps} steps; per-run ratios ${
+            sorted[0].toFixed(2)
+          }–${sorted.at(-1)!.toFixed(2)} (median ${sorted[repeats >> 1].toFixed(2)})`,
+        })];
+      } finally {
+        await useBackend(previous, { quiet: true });
+      }
+    },
   },
   {
     name: "native backend: MLP step and HVP, 2 threads on both sides",
