@@ -441,7 +441,7 @@ export async function train<
       } finally {
         if (stopHere) {
           tf.dispose(grads.flat());
-          await read.catch(() => {});
+          await Promise.resolve(read).catch(() => {});
           loss!.dispose();
         }
       }
@@ -467,7 +467,7 @@ export async function train<
     }
   } catch (error) {
     if (pending) {
-      await pending.read.catch(() => {});
+      await Promise.resolve(pending.read).catch(() => {});
       pending.loss.dispose();
     }
     stepper?.dispose();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { tf } from "../backend/mod.ts";
+import { countBackend, tf } from "../backend/mod.ts";
 import { createDataset, gaussianMixture } from "../data/mod.ts";
 import {
   crossEntropy,
@@ -435,5 +435,79 @@ Deno.test("train stops on an interrupt with the rows so far, the parameters reac
   const next = await train(objective, sgd({ lr: 0.5 }), options);
   assert.deepEqual([next.interrupted, next.steps, next.history.length], [false, 100, 11]);
   next.dispose();
+  data.dispose();
+});
+
+Deno.test("train never waits on the device in a step: no blocking read, and each step's loss is awaited only once the next step is queued", async () => {
+  const data = createDataset(XS, YS);
+  const model = mlp([2, 3, 1], { activation: "tanh" });
+  const events: string[] = [];
+  const base = sgd({ lr: 0.05 });
+  const optimizer: Optimizer = {
+    ...base,
+    prepareBatch(batch, context) {
+      events.push(`batch ${context.step}`);
+      return batch;
+    },
+  };
+  const objective = { model, loss: mse, data };
+  const options = { steps: 6, batchSize: 2, every: 6, defaultTrackers: false };
+  (await train(objective, optimizer, options)).dispose(); // warm-up
+  // Log when a tensor's data is asked for and when that read is awaited: `await` calls the
+  // `then` of a thenable that is not a native promise.
+  const proto = tf.Tensor.prototype as unknown as { data: () => Promise<unknown> };
+  const data0 = proto.data;
+  proto.data = function (this: tf.Tensor) {
+    const read = data0.call(this);
+    events.push("read");
+    return {
+      then: (ok: (v: unknown) => unknown, fail?: (e: unknown) => unknown) => {
+        events.push("await");
+        return read.then(ok, fail);
+      },
+      catch: (fail: (e: unknown) => unknown) => read.catch(fail),
+    } as unknown as Promise<unknown>;
+  };
+  events.length = 0;
+  let counted;
+  try {
+    counted = await countBackend(() => train(objective, optimizer, options));
+  } finally {
+    proto.data = data0;
+  }
+  const { value: run, counters } = counted;
+  // Step k's loss is asked for at once and awaited after step k + 1's batch and gradient; the
+  // last one at the record.
+  assert.deepEqual(events, [
+    "batch 0",
+    "read",
+    "batch 1",
+    "read",
+    "await",
+    "batch 2",
+    "read",
+    "await",
+    "batch 3",
+    "read",
+    "await",
+    "batch 4",
+    "read",
+    "await",
+    "batch 5",
+    "read",
+    "await",
+    "await",
+  ]);
+  // In the backend's own counts: no blocking readback at all, one awaited read per step.
+  assert.equal(counters.blockingReadbacks, 0);
+  assert.equal(counters.awaitedReads, 6);
+  run.dispose();
+  // With the default trackers, each record adds its own reads (the training loss: one).
+  const tracked = await countBackend(() =>
+    train(objective, base, { ...options, steps: 20, every: 5, defaultTrackers: true })
+  );
+  assert.equal(tracked.counters.blockingReadbacks, 0);
+  assert.equal(tracked.counters.awaitedReads, 20 + 5);
+  tracked.value.dispose();
   data.dispose();
 });
