@@ -15,4 +15,4 @@ export * from "./lib/sde/mod.ts";
 export * from "./lib/games/mod.ts";
 export * from "./lib/plot/mod.ts";
 export * from "./lib/display/mod.ts";
-export type { ProgressCallback, ProgressInfo, Row, RowCallback } from "./lib/_types.ts";
+export type { ProgressCallback, ProgressInfo, Row, RowCallback, Scalar } from "./lib/_types.ts";
