@@ -9,7 +9,7 @@
  * const loop = startLoop({ what: "train", total: steps, onProgress });
  * try {
  *   for (let k = 0; k < steps; k++) {
- *     if (await loop.interrupted()) { loop.stopped(k); break; }
+ *     if (loop.interrupted()) { loop.stopped(k, "returning the steps so far"); break; }
  *     // one step
  *     loop.progress(k + 1);
  *   }
@@ -22,13 +22,6 @@
  */
 import type { ProgressCallback } from "./_types.ts";
 import { enterLoop, interruptRequested } from "./_interrupt.ts";
-
-/**
- * Busy time after which {@linkcode Loop.interrupted} lets the event loop run once (a timer
- * turn, about 2 ms in Deno), so that an interrupt delivered as an event (a signal listener, a
- * kernel message) can set the flag while a loop computes. 2 ms per 200 ms is 1% of the run.
- */
-const YIELD_EVERY_MS = 200;
 
 /** How a loop reports. */
 export interface LoopOptions {
@@ -55,8 +48,11 @@ export interface LoopOptions {
 
 /** A running loop: its interrupt check, progress and exit. */
 export interface Loop {
-  /** Whether an interrupt was requested; now and then lets pending events run first. */
-  interrupted(): Promise<boolean>;
+  /**
+   * Whether an interrupt was requested. The kernel's watcher sets the request from another
+   * thread, so a loop sees it here without yielding to the event loop.
+   */
+  interrupted(): boolean;
   /**
    * Reports progress when due: every ⌊total/reports⌋ units, at the end, or always when
    * `force`.
@@ -83,16 +79,8 @@ export function startLoop(options: LoopOptions): Loop {
   const { what, total, label, onProgress } = options;
   const every = Math.max(1, Math.floor(total / (options.reports ?? 100)));
   const unit = options.unit ?? "step";
-  let lastYield = performance.now();
   return {
-    async interrupted() {
-      const now = performance.now();
-      if (now - lastYield >= YIELD_EVERY_MS) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        lastYield = performance.now();
-      }
-      return interruptRequested();
-    },
+    interrupted: interruptRequested,
     progress(done, metrics, force = false) {
       if (!onProgress || !(force || done % every === 0 || done === total)) return;
       onProgress(metrics ? { done, total, label, metrics } : { done, total, label });

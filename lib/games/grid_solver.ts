@@ -306,7 +306,7 @@ export function gridSolver(grid: GameGrid, options: GridSolverOptions = {}): Gri
           state.evaluation.value >= tolerance && state.iteration < maxIterations &&
           state.damping > 1e-15
         ) {
-          if (await loop.interrupted()) {
+          if (loop.interrupted()) {
             interrupted = true;
             loop.stopped(state.iteration, "returning the densities reached");
             break;

@@ -307,7 +307,7 @@ export function particleSolver(name: string, game: Game, step: ParticleStep): Pa
     try {
       await record();
       for (let t = 1; t <= iterations; t++) {
-        if (await loop.interrupted()) {
+        if (loop.interrupted()) {
           interrupted = true;
           loop.stopped(t - 1, `returning its state there and the ${history.length} rows so far`);
           break;

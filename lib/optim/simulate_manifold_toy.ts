@@ -196,7 +196,7 @@ export async function simulateManifoldToy(
     ]);
     await record(0);
     for (let step = 0; step < steps; step++) {
-      if (await loop.interrupted()) {
+      if (loop.interrupted()) {
         interrupted = true;
         loop.stopped(step, `returning the ${rows.length} records so far`);
         break;

@@ -413,7 +413,7 @@ export async function train<
     );
     await record(0);
     for (let step = 0; step < steps && !diverged && !stop; step++) {
-      if (await loop.interrupted()) {
+      if (loop.interrupted()) {
         interrupted = true;
         break;
       }

@@ -311,7 +311,7 @@ export async function run(
   try {
     if (save[0] && hooks.save) await hooks.save(0, grid[0], x);
     while (k < total) {
-      if (await loop.interrupted()) {
+      if (loop.interrupted()) {
         interrupted = true;
         loop.stopped(k, returns(k));
         break;

@@ -212,7 +212,7 @@ export async function simulateOptimizer(
         if (options.onRecord) await options.onRecord(rows);
       }
       if (k === steps) break;
-      if (await loop.interrupted()) {
+      if (loop.interrupted()) {
         interrupted = true;
         loop.stopped(
           k,
