@@ -23,10 +23,26 @@ export interface SymbolicGradientDescentOptions {
   divergenceThreshold?: number;
 }
 
+/**
+ * A row of {@linkcode symbolicGradientDescent}: the step, the loss (NaN or ±Infinity as they
+ * are when the run diverged, never null), the gradient norm, whether the run diverged there, and
+ * one column per variable.
+ */
+export type SymbolicGradientDescentRow = {
+  /** Steps taken. */
+  step: number;
+  /** f(x_step). */
+  loss: number;
+  /** ‖∇f(x_step)‖. */
+  gradient_norm: number;
+  /** Whether the run diverged at this row (then the last row). */
+  diverged: boolean;
+} & Row;
+
 /** What {@linkcode symbolicGradientDescent} returns. */
 export interface SymbolicGradientDescentResult {
   /** Rows { step, loss, gradient_norm, diverged, and one column per variable }. */
-  history: Row[];
+  history: SymbolicGradientDescentRow[];
   /** The last iterate (the last finite one if the run diverged). */
   final: Float64Array;
   /** Whether the run diverged. */
@@ -105,11 +121,11 @@ export function symbolicGradientDescent(
   // The loss checks the point (type, length, names, finiteness) with its own messages.
   loss.value(x0);
   let x = Float64Array.from(loss.variables, (_, i) => pointEntry(x0, loss.variables, i));
-  const history: Row[] = [];
+  const history: SymbolicGradientDescentRow[] = [];
   const record = (step: number, value: number, gradient: Float64Array, diverged: boolean) => {
-    const row: Row = {
+    const row: SymbolicGradientDescentRow = {
       step,
-      loss: Number.isFinite(value) ? value : null,
+      loss: value,
       gradient_norm: Math.hypot(...gradient),
       diverged,
     };

@@ -58,6 +58,19 @@ Deno.test("symbolicGradientDescent records divergence as data", () => {
   );
 });
 
+Deno.test("symbolicGradientDescent keeps a non-finite loss as a number, never null", () => {
+  // exp(x²) at x = 30: e^900 overflows, the loss is Infinity and the gradient too, so the first
+  // step is not finite. Both rows keep their non-finite loss as a number.
+  const run = symbolicGradientDescent(symbolicLoss("exp(x^2)"), [30], {
+    lr: 1,
+    steps: 5,
+    divergenceThreshold: Infinity,
+  });
+  const [first, last] = run.history;
+  assert.deepEqual([run.diverged, run.divergedAt, first.loss], [true, 1, Infinity]);
+  assert.ok(Number.isNaN(last.loss), `loss ${last.loss}`);
+});
+
 Deno.test("symbolicGradientDescent does not modify the starting point", () => {
   const x0 = Float64Array.of(0.5);
   symbolicGradientDescent(symbolicLoss("log(cosh(x))"), x0, { lr: 3, steps: 5 });

@@ -109,8 +109,8 @@ export interface SolveSdeResult {
  *   t1: 5,
  * }, { particles: 4000, dt: 0.01, seed: 1 });
  * const last = result.records.at(-1)!;
- * assert.ok(Math.abs((last.mean as number) - mu) < 0.02);
- * assert.ok(Math.abs((last.std as number) ** 2 - sigma ** 2 / (2 * theta)) < 0.01);
+ * assert.ok(Math.abs(last.mean - mu) < 0.02);
+ * assert.ok(Math.abs(last.std ** 2 - sigma ** 2 / (2 * theta)) < 0.01);
  * ```
  *
  * @param problem The terms, the initial state y0 and the interval [t0, t1].
