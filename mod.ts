@@ -15,4 +15,5 @@ export * from "./lib/sde/mod.ts";
 export * from "./lib/games/mod.ts";
 export * from "./lib/plot/mod.ts";
 export * from "./lib/display/mod.ts";
+export * from "./lib/sweep/mod.ts";
 export type { ProgressCallback, ProgressInfo, Row, RowCallback, Scalar } from "./lib/_types.ts";
