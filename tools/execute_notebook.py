@@ -1,6 +1,9 @@
 """Executes one notebook through the real Jupyter client (nbclient) and writes the result.
 
-Usage: python3 execute_notebook.py IN.ipynb OUT.ipynb [--kernel minima] [--timeout 900]
+Usage: python3 execute_notebook.py IN.ipynb OUT.ipynb [--kernel minima] [--timeout 900] [--cwd DIR]
+
+The kernel starts in DIR (default: IN's folder), so a notebook given with injected parameters
+from another folder still runs where its source is.
 
 The executed notebook is written even when a cell fails (with the outputs up to the failure);
 the exit status is 0 when every cell ran, 1 when a cell raised, 2 for bad arguments.
@@ -43,6 +46,7 @@ def main() -> int:
     parser.add_argument("output")
     parser.add_argument("--kernel", default="minima")
     parser.add_argument("--timeout", type=int, default=900, help="seconds per cell")
+    parser.add_argument("--cwd", help="the kernel's working directory (default: IN's folder)")
     args = parser.parse_args()
 
     nb = nbformat.read(args.notebook, as_version=4)
@@ -55,7 +59,7 @@ def main() -> int:
         kernel_name=args.kernel,
         timeout=args.timeout,
         startup_timeout=120,
-        resources={"metadata": {"path": os.path.dirname(os.path.abspath(args.notebook))}},
+        resources={"metadata": {"path": args.cwd or os.path.dirname(os.path.abspath(args.notebook))}},
     )
     status = 0
     started = time.time()

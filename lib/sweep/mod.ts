@@ -9,5 +9,6 @@
 export * from "./parameters.ts";
 export * from "./grid.ts";
 export * from "./csv.ts";
+export * from "./git_revision.ts";
 export * from "./record.ts";
 export * from "./checkpoint.ts";

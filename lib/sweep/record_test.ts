@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { flattenRecord, gitRevision, readRecords, record, RUN_ENV } from "./record.ts";
+import { flattenRecord, readRecords, record, RUN_ENV } from "./record.ts";
+import { gitRevision } from "./git_revision.ts";
 
 async function withRun<T>(run: Record<string, unknown> | undefined, fn: () => Promise<T>) {
   const before = Deno.env.get(RUN_ENV.run);
