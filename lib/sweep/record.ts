@@ -112,13 +112,24 @@ export async function record(
   const rows = toRows(name, value);
   const run = runInfo();
   const parameters = run?.parameters ?? {};
-  for (const key of rows.flatMap((r) => Object.keys(r))) {
-    if ((RECORD_COLUMNS as readonly string[]).includes(key) || key in parameters) {
-      throw new TypeError(
-        `Cannot record ${name}: the column ${key} is a ${
-          key in parameters ? "parameter" : "metadata column"
-        } of every stored row; rename it`,
-      );
+  // A row may repeat a parameter (one CSV column then holds both) but not contradict it.
+  for (const row of rows) {
+    for (const [key, v] of Object.entries(row)) {
+      if (key in parameters) {
+        if (JSON.stringify(v) !== JSON.stringify(parameters[key])) {
+          throw new TypeError(
+            `Cannot record ${name}: the column ${key} is ${
+              JSON.stringify(v)
+            }, but the parameter ${key} of this run is ${
+              JSON.stringify(parameters[key])
+            }; rename the column`,
+          );
+        }
+      } else if ((RECORD_COLUMNS as readonly string[]).includes(key)) {
+        throw new TypeError(
+          `Cannot record ${name}: the column ${key} is a metadata column of every stored row; rename it`,
+        );
+      }
     }
   }
   const dir = resultsDir(options.dir);

@@ -66,9 +66,14 @@ Deno.test("record rejects bad names, values and columns that shadow parameters",
     );
     await assert.rejects(() => record("x", { lr: 2 }, { dir }), {
       name: "TypeError",
-      message: "Cannot record x: the column lr is a parameter of every stored row; rename it",
+      message:
+        "Cannot record x: the column lr is 2, but the parameter lr of this run is 1; rename the column",
     });
-    await assert.rejects(() => record("x", { run: 2 }, { dir }), /run is a metadata column/);
+    await record("x", { lr: 1, loss: 0.5 }, { dir }); // repeating a parameter is fine
+    await assert.rejects(
+      () => record("x", { run: 2 }, { dir }),
+      /run is a metadata column of every stored row/,
+    );
     await assert.rejects(() => record("x", 1, { dir, file: "y" } as never), /unknown option file/);
   });
   await Deno.remove(dir, { recursive: true });
