@@ -11,27 +11,30 @@
 # key and socket, the controller's state, the node's spool and the logs, so the cluster touches
 # neither /etc/slurm nor a system munged, and several can run side by side.
 #
-# Job states come from `sacct` without a database: slurmdbd needs MySQL/MariaDB, so the cluster
-# keeps no accounting storage and records finished jobs with the file job-completion plugin
-# (JobCompType=jobcomp/filetxt); `sacct --completion` reads that file (Slurm 22.05 and earlier).
-# Memory limits are enforced without cgroups by the Linux accounting gatherer (OverMemoryKill),
-# so a job over its --mem ends OUT_OF_MEMORY.
+# Job states come from `sacct`, as on a real cluster, so the cluster runs slurmdbd on a private
+# MariaDB (its own data folder, port and socket under DIR; no grant tables, bound to 127.0.0.1).
+# Without accounting storage (AccountingStorageType=accounting_storage/none) sacct answers only
+# "Slurm accounting storage is disabled", and the file job-completion log (jobcomp/filetxt, read
+# by `sacct --completion` on Slurm 22.05) does not map array tasks ("Unknown type ArrayJobId"), so
+# neither can tell which array task was cancelled or timed out. Memory limits are enforced without
+# cgroups by the Linux accounting gatherer (OverMemoryKill): a task over its --mem is killed and
+# sacct says FAILED with exit code 0:9 here (OUT_OF_MEMORY needs the cgroup plugins of a real node).
 #
-# The Debian packages slurmctld, slurmd, slurm-client and munge are installed with apt-get when
-# missing and running as root; otherwise the script names them and stops. slurmd launches jobs
-# as the submitting user, which needs root.
+# The Debian packages (slurmctld slurmd slurm-client slurmdbd munge mariadb-server) are installed
+# with apt-get when missing and running as root; otherwise the script names them and stops.
+# slurmd launches jobs as the submitting user, which needs root.
 set -euo pipefail
 
 cmd="${1:-}"
 dir="${2:-${TMPDIR:-/tmp}/minima-slurm}"
-packages="slurmctld slurmd slurm-client munge"
+packages="slurmctld slurmd slurm-client slurmdbd munge mariadb-server"
 node="minima-node"
 
 die() { echo "local_slurm: $*" >&2; exit 1; }
 
 ensure_packages() {
   local missing=""
-  for bin in slurmctld slurmd sbatch munged; do
+  for bin in slurmctld slurmd slurmdbd sbatch munged mariadbd mariadb-install-db; do
     command -v "$bin" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin:/sbin" command -v "$bin" >/dev/null 2>&1 || missing="$missing $bin"
   done
   [ -z "$missing" ] && return 0
@@ -117,9 +120,9 @@ MpiDefault=none
 SchedulerType=sched/backfill
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
-DefMemPerCPU=1024
+DefMemPerCPU=4096
 JobAcctGatherType=jobacct_gather/linux
-JobAcctGatherFrequency=task=1
+JobAcctGatherFrequency=task=5
 JobAcctGatherParams=OverMemoryKill
 AccountingStorageType=accounting_storage/slurmdbd
 AccountingStorageHost=localhost

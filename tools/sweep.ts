@@ -4,7 +4,7 @@
  *
  *   deno task sweep NOTEBOOK.ipynb --grid lr=0.01,0.02,0.05 --grid batch=8,32 --seeds 0..4
  *     [-p name=value]... [--profile fast|full] [--engine local|slurm] [--out DIR]
- *     [--workers N] [--threads N] [--retry-failed] [--cell-timeout S]
+ *     [--env NAME=VALUE]... [--workers N] [--threads N] [--retry-failed] [--cell-timeout S]
  *     [--partition P] [--time T] [--mem M] [--cpus-per-task N] [--gres G] [--sbatch FLAG]...
  *     [--max-parallel N] [--poll S] [--no-wait]
  *   deno task sweep --merge DIR
@@ -72,6 +72,8 @@ export interface SweepOptions {
   workers?: number;
   /** Local engine: BLAS threads per task. @default {1} */
   threads?: number;
+  /** Environment variables every task's kernel gets (e.g. `MINIMA_BACKEND=webgpu`). */
+  env?: Record<string, string>;
   /** Slurm engine: sbatch options. */
   slurm?: SlurmOptions;
   /** Slurm engine: return after submitting (rerun the same command to track and merge). */
@@ -130,7 +132,8 @@ export async function sweep(notebook: string, options: SweepOptions = {}): Promi
   const fixed = { ...options.parameters, profile: options.profile ?? "fast" };
   // Everything is checked before the folder is touched.
   const spec = await planSweep(notebook, axes, fixed, { cellTimeout: options.cellTimeout });
-  if (engine === "slurm") await checkSlurm();
+  const slurm = { ...options.slurm, env: { ...options.slurm?.env, ...options.env } };
+  if (engine === "slurm") await checkSlurm(slurm);
   const dir = resolve(
     options.out ?? join(ROOT, "out", "sweeps", basename(notebook).replace(/\.ipynb$/, "")),
   );
@@ -169,17 +172,18 @@ export async function sweep(notebook: string, options: SweepOptions = {}): Promi
       await runLocal(dir, todo, {
         workers,
         threads,
+        env: options.env,
         onTask: ({ index, phase }) => {
           if (phase === "end") log(`  task ${index} done (${++finished}/${todo.length})`);
         },
       });
     } else if (engine === "slurm") {
-      let job = await activeJob(dir);
+      let job = await activeJob(dir, slurm);
       if (job) {
         log(`  tracking job ${job.jobId}, still in the queue`);
         result.ran = job.indices;
       } else if (todo.length > 0) {
-        const jobId = await submitArray(dir, plan.notebook, todo, options.slurm);
+        const jobId = await submitArray(dir, plan.notebook, todo, slurm);
         job = { jobId, indices: todo, submitted: new Date().toISOString() };
         log(`  submitted job ${jobId} (array of ${todo.length})`);
       }
@@ -192,7 +196,7 @@ export async function sweep(notebook: string, options: SweepOptions = {}): Promi
           return result;
         }
         await waitForJob(dir, job, {
-          ...options.slurm,
+          ...slurm,
           onProgress: (c) =>
             log(
               `  job ${job!.jobId}: ${Object.entries(c).map(([k, v]) => `${v} ${k}`).join(", ")}`,
@@ -231,6 +235,7 @@ export async function mergeOnly(dir: string): Promise<MergeResult> {
 
 const USAGE = `usage: deno task sweep NOTEBOOK.ipynb --grid name=v1,v2 [--grid ...] [--seeds 0..4]
   [-p name=value]... [--profile fast|full] [--engine local|slurm] [--out DIR] [--retry-failed]
+  [--env NAME=VALUE]...
   local: [--workers N] [--threads N]
   slurm: [--partition P] [--time T] [--mem M] [--cpus-per-task N] [--gres G] [--sbatch FLAG]...
          [--max-parallel N] [--poll S] [--no-wait]
@@ -263,6 +268,7 @@ if (import.meta.main) {
         poll: { type: "string" },
         "no-wait": { type: "boolean" },
         merge: { type: "string" },
+        env: { type: "string", multiple: true },
       },
     });
   } catch (error) {
@@ -298,7 +304,16 @@ if (import.meta.main) {
       if (!m) throw new TypeError(`Cannot read -p ${JSON.stringify(pair)}: write it as name=value`);
       parameters[m[1]] = m[2];
     }
+    const env: Record<string, string> = {};
+    for (const pair of v.env ?? []) {
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
+      if (!m) {
+        throw new TypeError(`Cannot read --env ${JSON.stringify(pair)}: write it as NAME=VALUE`);
+      }
+      env[m[1]] = m[2];
+    }
     const result = await sweep(positionals[0], {
+      env,
       grid: v.grid,
       seeds: v.seeds,
       parameters,

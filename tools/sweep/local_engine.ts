@@ -16,6 +16,8 @@ export interface LocalEngineOptions {
   workers?: number;
   /** BLAS threads per task (the native backend's OpenBLAS). @default {1} */
   threads?: number;
+  /** Environment variables every task gets. */
+  env?: Record<string, string>;
   /** Told when a task starts and ends. */
   onTask?: (event: { index: number; phase: "start" | "end"; code?: number }) => void;
 }
@@ -60,6 +62,7 @@ export async function runLocal(
     OMP_NUM_THREADS: t,
     MKL_NUM_THREADS: t,
     NO_COLOR: "1",
+    ...options.env,
   };
   const worker = async () => {
     while (queue.length > 0) {

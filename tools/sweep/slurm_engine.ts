@@ -36,6 +36,12 @@ export interface SlurmOptions {
   poll?: number;
   /** Told how many tasks are pending, running and finished at each change. */
   onProgress?: (counts: Record<string, number>) => void;
+  /** The cluster's configuration (`SLURM_CONF` for every Slurm command). @default {the environment's} */
+  slurmConf?: string;
+  /** The folder holding sbatch, squeue, sacct, scontrol and sinfo. @default {found on PATH} */
+  binDir?: string;
+  /** Environment variables every task gets (written into the job script). */
+  env?: Record<string, string>;
 }
 
 /** A submitted array job, as `slurm/jobs.json` lists them. */
@@ -52,18 +58,38 @@ interface Output {
   stderr: string;
 }
 
-async function command(cmd: string, args: string[]): Promise<Output> {
+async function command(
+  options: SlurmOptions,
+  cmd: string,
+  args: string[],
+  timeoutMs = 120_000,
+): Promise<Output> {
   let out: Deno.CommandOutput;
   try {
-    out = await new Deno.Command(cmd, { args, stdin: "null", stdout: "piped", stderr: "piped" })
-      .output();
+    out = await new Deno.Command(options.binDir ? join(options.binDir, cmd) : cmd, {
+      args,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(timeoutMs),
+      ...(options.slurmConf ? { env: { SLURM_CONF: options.slurmConf } } : {}),
+    }).output();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new Error(
-        `Cannot use Slurm: ${cmd} was not found on PATH; install the Slurm client (Debian: ` +
+        `Cannot use Slurm: ${cmd} was not found ${
+          options.binDir ? `in ${options.binDir}` : "on PATH"
+        }; install the Slurm client (Debian: ` +
           "apt-get install slurm-client) and set SLURM_CONF to your cluster's slurm.conf, " +
           "run on the cluster's login node, or use --engine local",
       );
+    }
+    if ((error as Error).name === "AbortError" || (error as Error).name === "TimeoutError") {
+      return {
+        ok: false,
+        stdout: "",
+        stderr: `${cmd} did not answer within ${timeoutMs / 1000} s`,
+      };
     }
     throw error;
   }
@@ -75,12 +101,23 @@ async function command(cmd: string, args: string[]): Promise<Output> {
  * Checks that Slurm can be used from here: sbatch, squeue and sacct exist and the controller
  * answers. Throws one line saying what to install or configure.
  */
-export async function checkSlurm(): Promise<void> {
-  for (const tool of ["sbatch", "squeue", "sacct", "scontrol"]) {
-    const out = await command(tool, ["--version"]);
+export async function checkSlurm(options: SlurmOptions = {}): Promise<void> {
+  const conf = options.slurmConf ?? Deno.env.get("SLURM_CONF");
+  if (conf) {
+    try {
+      await Deno.stat(conf);
+    } catch {
+      throw new Error(
+        `Cannot use Slurm: SLURM_CONF is ${conf}, which does not exist; point it at your cluster's slurm.conf`,
+      );
+    }
+  }
+  for (const tool of ["sbatch", "squeue", "sacct", "scontrol", "sinfo"]) {
+    const out = await command(options, tool, ["--version"]);
     if (!out.ok) throw new Error(`Cannot use Slurm: \`${tool} --version\` failed: ${out.stderr}`);
   }
-  const ping = await command("sinfo", ["-h", "-o", "%P"]);
+  // Slurm's clients retry an unreachable controller for a while: 20 s is plenty for an answer.
+  const ping = await command(options, "sinfo", ["-h", "-o", "%P"], 20_000);
   if (!ping.ok) {
     throw new Error(
       `Cannot use Slurm: the controller does not answer (${
@@ -126,6 +163,14 @@ export function jobScript(dir: string, notebook: string, options: SlurmOptions =
     "set -u",
     `export JUPYTER_PATH=${quote(sweepPaths(dir).jupyter)}`,
     "export NO_COLOR=1",
+    ...Object.entries(options.env ?? {}).map(([k, v]) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) {
+        throw new TypeError(
+          `Cannot write the job script: ${JSON.stringify(k)} is not a variable name`,
+        );
+      }
+      return `export ${k}=${quote(v)}`;
+    }),
     'threads="${SLURM_CPUS_PER_TASK:-1}"',
     'export OPENBLAS_NUM_THREADS="$threads" OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads"',
     `exec ${quote(Deno.execPath())} run -A ${quote(TASK_SCRIPT)} ${
@@ -176,7 +221,7 @@ export async function submitArray(
   for (const i of indices) await Deno.mkdir(paths.task(i), { recursive: true });
   const script = join(paths.slurm, "array.sh");
   await Deno.writeTextFile(script, jobScript(dir, notebook, options), { mode: 0o755 });
-  const out = await command("sbatch", [
+  const out = await command(options, "sbatch", [
     "--parsable",
     `--array=${arraySpec(indices, options.maxParallel)}`,
     script,
@@ -198,16 +243,19 @@ export async function submitArray(
  * @param dir The sweep folder.
  * @returns The job, or undefined.
  */
-export async function activeJob(dir: string): Promise<SubmittedJob | undefined> {
+export async function activeJob(
+  dir: string,
+  options: SlurmOptions = {},
+): Promise<SubmittedJob | undefined> {
   const jobs = await readJson<SubmittedJob[]>(join(sweepPaths(dir).slurm, "jobs.json"));
   const last = jobs?.at(-1);
   if (!last) return undefined;
-  return (await queued(last.jobId)).size > 0 ? last : undefined;
+  return (await queued(last.jobId, options)).size > 0 ? last : undefined;
 }
 
 /** Array index → state of the job's tasks still in the queue. */
-async function queued(jobId: string): Promise<Map<string, string>> {
-  const out = await command("squeue", ["-h", "-r", "-j", jobId, "-o", "%K|%T"]);
+async function queued(jobId: string, options: SlurmOptions): Promise<Map<string, string>> {
+  const out = await command(options, "squeue", ["-h", "-r", "-j", jobId, "-o", "%K|%T"]);
   const map = new Map<string, string>();
   if (!out.ok) return map; // an unknown (finished and purged) job
   for (const line of out.stdout.split("\n")) {
@@ -234,7 +282,7 @@ export async function waitForJob(
   const paths = sweepPaths(dir);
   let last = "";
   for (;;) {
-    const q = await queued(job.jobId);
+    const q = await queued(job.jobId, options);
     const counts: Record<string, number> = {};
     for (const s of q.values()) counts[s.toLowerCase()] = (counts[s.toLowerCase()] ?? 0) + 1;
     counts.finished = job.indices.length - q.size;
@@ -247,7 +295,7 @@ export async function waitForJob(
   let states = new Map<number, SchedulerStatus>();
   // Accounting can trail the queue by a few seconds: ask until every task has a final state.
   for (let attempt = 0; attempt < 15; attempt++) {
-    states = await finalStates(job.jobId);
+    states = await finalStates(job.jobId, options);
     if (job.indices.every((i) => states.has(i) && !/PENDING|RUNNING/.test(states.get(i)!.state))) {
       break;
     }
@@ -270,9 +318,12 @@ export async function waitForJob(
  * @param jobId The array job.
  * @returns Array index → its state, exit code and elapsed time.
  */
-export async function finalStates(jobId: string): Promise<Map<number, SchedulerStatus>> {
+export async function finalStates(
+  jobId: string,
+  options: SlurmOptions = {},
+): Promise<Map<number, SchedulerStatus>> {
   const states = new Map<number, SchedulerStatus>();
-  const sacct = await command("sacct", [
+  const sacct = await command(options, "sacct", [
     "-j",
     jobId,
     "-n",
@@ -289,7 +340,7 @@ export async function finalStates(jobId: string): Promise<Map<number, SchedulerS
     }
     return states;
   }
-  const show = await command("scontrol", ["show", "job", jobId, "-o"]);
+  const show = await command(options, "scontrol", ["show", "job", jobId, "-o"]);
   if (!show.ok) return states;
   for (const line of show.stdout.split("\n")) {
     const field = (k: string) => new RegExp(`(?:^|\\s)${k}=(\\S*)`).exec(line)?.[1];
