@@ -31,5 +31,6 @@ export * from "./homogeneity_degree.ts";
 export * from "./normalized_margin.ts";
 export * from "./linear_max_margin.ts";
 export * from "./spherical_sharpness.ts";
+export * from "./preconditioned_sharpness.ts";
 export * from "./effective_learning_rate.ts";
 export * from "./track_hessian_trace.ts";

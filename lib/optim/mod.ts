@@ -12,6 +12,7 @@ export * from "./heavy_ball.ts";
 export * from "./adam.ts";
 export * from "./rmsprop.ts";
 export * from "./adaptive_preconditioner.ts";
+export * from "./track_preconditioned_sharpness.ts";
 export * from "./train.ts";
 export * from "./symbolic_gradient_descent.ts";
 export * from "./weight_decay.ts";
