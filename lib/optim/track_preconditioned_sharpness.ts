@@ -11,7 +11,7 @@ import type { TrackerContext } from "./train.ts";
  * A tracker for `train` that records the preconditioned sharpness λ_max(P⁻¹H) of an adaptive
  * optimizer (Adam or RMSprop) at its current state, with P = √v̂ + ε from
  * `adaptivePreconditioner`, warm-starting each measurement from the previous eigenvector.
- * Before the first step there is no second moment yet, and the tracker records nothing (null).
+ * Before the first step there is no second moment yet, and the tracker records NaN.
  * For full-batch Adam, Cohen et al. report λ_max(P⁻¹H) rising to (2 + 2β₁)/((1 − β₁)η) and
  * hovering there.
  *
@@ -28,14 +28,14 @@ import type { TrackerContext } from "./train.ts";
  *   every: 10,
  *   track: { preconditioned: trackPreconditionedSharpness() },
  * });
- * assert.equal(run.history[0].preconditioned, null);
- * assert.ok((run.final.preconditioned as number) > 0);
+ * assert.ok(Number.isNaN(run.history[0].preconditioned));
+ * assert.ok(run.final.preconditioned > 0);
  * run.dispose();
  * data.dispose();
  * ```
  *
  * @param options Options of `preconditionedSharpness` (its `startVector` is managed here).
- * @returns A tracker: the result of `preconditionedSharpness`, or NaN (recorded as null) at step 0.
+ * @returns A tracker: the result of `preconditionedSharpness`, or NaN at step 0.
  */
 export function trackPreconditionedSharpness(
   options: Omit<PreconditionedSharpnessOptions, "startVector"> = {},
