@@ -3,6 +3,10 @@ import { join } from "node:path";
 import { countChecks, indexHtml, toHtml } from "./reproduce.ts";
 import { ensure, JUPYTER } from "./_setup.ts";
 
+/** A 1×1 PNG, base64. */
+const PNG_1X1 =
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
 Deno.test("the HTML report keeps a chart's SVG elements and drops empty Out[n] prompts", async () => {
   await ensure([JUPYTER]);
   const dir = await Deno.makeTempDir();
@@ -19,7 +23,17 @@ Deno.test("the HTML report keeps a chart's SVG elements and drops empty Out[n] p
       execution_count: 1,
       source: "await show(spec);",
       outputs: [
-        { output_type: "display_data", metadata: {}, data: { "image/svg+xml": svg } },
+        {
+          output_type: "display_data",
+          metadata: { "image/png": { width: 20, height: 10 } },
+          // A chart's bundle as show() sends it: the report shows the SVG, not the PNG.
+          data: {
+            "application/vnd.vegalite.v5+json": { $schema: "vega-lite", mark: "line" },
+            "image/svg+xml": svg,
+            "image/png": PNG_1X1,
+            "text/plain": "line of loss vs step (2 records)",
+          },
+        },
         { output_type: "execute_result", metadata: {}, execution_count: 1, data: {} },
       ],
     }],
@@ -29,6 +43,7 @@ Deno.test("the HTML report keeps a chart's SVG elements and drops empty Out[n] p
   const html = await Deno.readTextFile(join(dir, "chart.html"));
   assert.ok(html.includes('<path d="M0,0L20,10" stroke="#4c78a8"'), "the SVG path survives");
   assert.ok(!html.includes("Out[1]"), "no prompt for an empty result");
+  assert.ok(!html.includes(PNG_1X1), "the PNG is not drawn beside the SVG");
   await Deno.remove(dir, { recursive: true });
 });
 

@@ -22,7 +22,12 @@ export function escapeHtml(text: string): string {
 
 /** Pads cells into aligned plain-text columns (numbers right-aligned). */
 export function textTable(header: string[], rows: string[][], numeric: boolean[]): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? "").length)));
+  // A loop, not Math.max(...): a spread of a million rows overflows the stack.
+  const widths = header.map((h, c) => {
+    let w = h.length;
+    for (const r of rows) w = Math.max(w, (r[c] ?? "").length);
+    return w;
+  });
   const line = (cells: string[]) =>
     cells.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join(
       "  ",

@@ -85,12 +85,13 @@ export function outputsCreated(): number {
  * or with `update` a replacement of the output created earlier under `displayId`.
  *
  * @param bundle The MIME bundle.
- * @param options `displayId` to create or (with `update`) replace a named output.
+ * @param options `displayId` to create or (with `update`) replace a named output; `metadata`
+ *   per MIME type (e.g. the display size of a PNG).
  * @returns Whether it was displayed (false outside a kernel).
  */
 export async function emit(
   bundle: MimeBundle,
-  options: { displayId?: string; update?: boolean } = {},
+  options: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> } = {},
 ): Promise<boolean> {
   const j = jupyter();
   if (!j) return false;
@@ -106,7 +107,7 @@ export async function emit(
   }
   const content = {
     data: bundle,
-    metadata: { [SEQUENCE_KEY]: { seq } },
+    metadata: { ...options.metadata, [SEQUENCE_KEY]: { seq } },
     transient: id !== undefined ? { display_id: id } : {},
   };
   const msgType = update ? "update_display_data" : "display_data";

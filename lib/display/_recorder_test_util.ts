@@ -8,6 +8,8 @@ export interface Recorded {
   update: boolean;
   /** The output's sequence number (metadata.minima.seq). */
   seq: number;
+  /** The output's metadata (per MIME type, and minima's). */
+  metadata: Record<string, unknown>;
 }
 
 /** Installs a recording kernel, runs `fn`, restores detection, and returns what was displayed. */
@@ -25,6 +27,7 @@ export async function recordDisplays(fn: () => Promise<unknown>): Promise<Record
         displayId: c.transient.display_id,
         update: msgType === "update_display_data",
         seq: c.metadata.minima.seq,
+        metadata: c.metadata,
       });
       return Promise.resolve();
     },

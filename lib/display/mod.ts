@@ -7,6 +7,7 @@
  * @module
  */
 export * from "./show.ts";
+export * from "./save_figure.ts";
 export * from "./live_chart.ts";
 export * from "./progress_bar.ts";
 export * from "./table.ts";

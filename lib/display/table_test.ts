@@ -22,3 +22,10 @@ Deno.test("table rejects rows that are not records and bad digits", async () => 
     /digits must be an integer in \[1, 17\], current value is 0/,
   );
 });
+
+Deno.test("a table of a million rows renders without overflowing the stack", async () => {
+  const rows = Array.from({ length: 1_000_000 }, (_, i) => ({ i, v: i / 3 }));
+  const t = await table(rows, { digits: 3 });
+  assert.equal(t.text.split("\n").length, 1_000_002);
+  assert.match(t.text.split("\n")[1], /^─+ {2}─+$/);
+});

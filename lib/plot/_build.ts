@@ -1,4 +1,5 @@
 import type { Row } from "../_types.ts";
+import { texToUnicode } from "./tex.ts";
 import {
   type ChartOptions,
   type ReferenceRule,
@@ -50,28 +51,67 @@ export function describe(value: unknown): string {
   return String(value);
 }
 
-/** The common top of every spec. */
-export function header(options: ChartOptions): VegaLiteSpec {
+/**
+ * The common top of every spec. The title's TeX becomes Unicode ({@linkcode texToUnicode}); notes
+ * (values not drawn, downsampling) go in the subtitle, so a chart never hides them.
+ */
+export function header(options: ChartOptions, notes: string[] = []): VegaLiteSpec {
+  const text = options.title ? texToUnicode(options.title) : undefined;
+  const title = notes.length > 0
+    ? { title: { text: text ?? "", subtitle: notes.join("; "), subtitleColor: "#a33" } }
+    : text
+    ? { title: text }
+    : {};
   return {
     $schema: VEGA_LITE_SCHEMA,
-    ...(options.title ? { title: options.title } : {}),
+    ...title,
     width: options.width ?? 360,
     height: options.height ?? 240,
   };
 }
 
-/** Vega-Lite data values: non-finite numbers become null (JSON has no NaN or Infinity). */
+/**
+ * A field name as Vega-Lite reads it: dots, brackets and backslashes escaped, so "train.loss"
+ * and "a[0]" name one field instead of a nested path (which draws nothing).
+ */
+export function fieldRef(name: string): string {
+  return name.replace(/[.[\]\\]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Vega-Lite data values: copies of the rows (the caller's rows are never touched, and vega marks
+ * what it draws), with non-finite numbers as null (JSON has no NaN or Infinity).
+ */
 export function cleanRows(rows: Row[]): Row[] {
   return rows.map((row) => {
-    let out: Row | undefined;
-    for (const [k, v] of Object.entries(row)) {
-      if (typeof v === "number" && !Number.isFinite(v)) {
-        out ??= { ...row };
-        out[k] = null;
-      }
+    const out: Row = {};
+    for (const k in row) {
+      if (!Object.hasOwn(row, k)) continue;
+      const v = row[k];
+      out[k] = typeof v === "number" && !Number.isFinite(v) ? null : v;
     }
-    return out ?? row;
+    return out;
   });
+}
+
+/**
+ * Says how many values of the drawn fields are not finite (and so not drawn), e.g.
+ * "loss: 3 NaN not drawn"; none when every value is finite.
+ */
+export function nonFiniteNotes(rows: Row[], fields: string[]): string[] {
+  const notes: string[] = [];
+  for (const field of new Set(fields)) {
+    let nan = 0, inf = 0;
+    for (const row of rows) {
+      const v = row[field];
+      if (typeof v !== "number") continue;
+      if (Number.isNaN(v)) nan++;
+      else if (!Number.isFinite(v)) inf++;
+    }
+    const parts = [nan ? `${nan} NaN` : "", inf ? `${inf} ±∞` : ""].filter(Boolean);
+    if (parts.length) notes.push(`${field}: ${parts.join(", ")} not drawn`);
+  }
+  return notes;
 }
 
 /** Layers drawing horizontal reference rules with labels. */
@@ -87,7 +127,10 @@ export function ruleLayers(rules: number | ReferenceRule | (number | ReferenceRu
       );
     }
   }
-  const values = list.map((r) => ({ rule_value: r.value, rule_label: r.label ?? String(r.value) }));
+  const values = list.map((r) => ({
+    rule_value: r.value,
+    rule_label: r.label !== undefined ? texToUnicode(r.label) : String(r.value),
+  }));
   return [
     {
       data: { values },

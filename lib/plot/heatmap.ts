@@ -1,6 +1,7 @@
 import type { Row } from "../_types.ts";
 import type { ChartOptions, VegaLiteSpec } from "./spec.ts";
-import { checkRows, header } from "./_build.ts";
+import { checkRows, fieldRef, header, nonFiniteNotes } from "./_build.ts";
+import { texToUnicode } from "./tex.ts";
 import { contourSegments, gridFromRows } from "./contours.ts";
 
 /** Options for {@linkcode heatmap}. */
@@ -87,26 +88,31 @@ export function heatmap(data: Row[], options: HeatmapOptions): VegaLiteSpec {
       x: {
         field: "x0",
         type: "quantitative",
-        title: options.x,
+        title: texToUnicode(options.x),
         scale: { nice: false, zero: false },
       },
       x2: { field: "x1" },
       y: {
         field: "y0",
         type: "quantitative",
-        title: options.y,
+        title: texToUnicode(options.y),
         scale: { nice: false, zero: false },
       },
       y2: { field: "y1" },
       color: {
-        field: options.z,
+        field: fieldRef(options.z),
         type: "quantitative",
+        title: texToUnicode(options.z),
         scale: {
           scheme: options.scheme ?? "viridis",
           ...(options.logColor ? { type: "log" } : {}),
         },
       },
-      tooltip: [options.x, options.y, options.z].map((f) => ({ field: f, type: "quantitative" })),
+      tooltip: [options.x, options.y, options.z].map((f) => ({
+        field: fieldRef(f),
+        type: "quantitative",
+        title: f,
+      })),
     },
   }];
   const levels = contourLevels(cells.map((c) => c[options.z] as number), options.contours ?? 0);
@@ -122,7 +128,7 @@ export function heatmap(data: Row[], options: HeatmapOptions): VegaLiteSpec {
       },
     });
   }
-  return { ...header(options), layer: layers };
+  return { ...header(options, nonFiniteNotes(data, [options.z])), layer: layers };
 }
 
 function contourLevels(values: number[], contours: number | number[]): number[] {

@@ -1,6 +1,7 @@
 import type { Row } from "../_types.ts";
 import type { ChartOptions, VegaLiteSpec } from "./spec.ts";
-import { checkRows, cleanRows, header } from "./_build.ts";
+import { checkRows, cleanRows, fieldRef, header, nonFiniteNotes } from "./_build.ts";
+import { texToUnicode } from "./tex.ts";
 
 /** Options for {@linkcode histogram}. */
 export interface HistogramOptions extends ChartOptions {
@@ -49,10 +50,10 @@ export function histogram(data: Row[], options: HistogramOptions): VegaLiteSpec 
     );
   }
   checkRows(data, [options.field, ...(options.color ? [options.color] : [])], "histogram");
-  const group = options.color ? [options.color] : [];
+  const group = options.color ? [fieldRef(options.color)] : [];
   const transform: unknown[] = [
     { filter: `isValid(datum[${JSON.stringify(options.field)}])` },
-    { bin: { maxbins: bins }, field: options.field, as: ["bin_start", "bin_end"] },
+    { bin: { maxbins: bins }, field: fieldRef(options.field), as: ["bin_start", "bin_end"] },
     { aggregate: [{ op: "count", as: "count" }], groupby: ["bin_start", "bin_end", ...group] },
   ];
   if (options.density) {
@@ -66,15 +67,22 @@ export function histogram(data: Row[], options: HistogramOptions): VegaLiteSpec 
   }
   const y = options.density ? "density" : "count";
   return {
-    ...header(options),
+    ...header(options, nonFiniteNotes(data, [options.field])),
     data: { values: cleanRows(data) },
     transform,
     mark: { type: "bar", opacity: options.color ? 0.55 : 0.9, binSpacing: 0 },
     encoding: {
-      x: { field: "bin_start", type: "quantitative", title: options.field, bin: { binned: true } },
+      x: {
+        field: "bin_start",
+        type: "quantitative",
+        title: texToUnicode(options.field),
+        bin: { binned: true },
+      },
       x2: { field: "bin_end" },
       y: { field: y, type: "quantitative", stack: null },
-      ...(options.color ? { color: { field: options.color, type: "nominal" } } : {}),
+      ...(options.color
+        ? { color: { field: fieldRef(options.color), type: "nominal", title: options.color } }
+        : {}),
       tooltip: [
         { field: "bin_start", type: "quantitative" },
         { field: "bin_end", type: "quantitative" },

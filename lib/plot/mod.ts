@@ -1,6 +1,8 @@
 /**
  * Vega-Lite spec builders returning plain JSON with a v5 `$schema`: line charts, scatter plots,
- * heatmaps with contours, histograms, overlays. Data are arrays of flat records.
+ * heatmaps with contours, histograms, overlays. Data are arrays of flat records, never changed
+ * (charts carry copies); field names with dots or brackets are escaped; titles and axis labels
+ * take simple TeX (`$\eta$`, `$\lambda_{max}$`, `x^2`) as Unicode math.
  *
  * @module
  */
@@ -11,3 +13,4 @@ export * from "./heatmap.ts";
 export * from "./contours.ts";
 export * from "./histogram.ts";
 export * from "./overlay.ts";
+export * from "./tex.ts";

@@ -41,10 +41,10 @@ export function overlay(...specs: VegaLiteSpec[]): VegaLiteSpec {
   const first = specs[0];
   return {
     ...header({
-      title: typeof first.title === "string" ? first.title : undefined,
       width: typeof first.width === "number" ? first.width : undefined,
       height: typeof first.height === "number" ? first.height : undefined,
     }),
+    ...(first.title !== undefined ? { title: first.title } : {}),
     layer: layers,
   };
 }

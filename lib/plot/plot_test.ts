@@ -25,14 +25,91 @@ Deno.test("lineChart folds several y fields into series and filters non-positive
   assert.equal(line.encoding.color.field, "series");
 });
 
-Deno.test("chart data turn NaN and Infinity into null, which JSON can carry", () => {
-  const spec = lineChart([{ t: 0, loss: NaN }, { t: 1, loss: Infinity }, { t: 2, loss: 1 }], {
-    x: "t",
-    y: "loss",
-  });
+Deno.test("chart data carry NaN and Infinity as null, which JSON can carry, and the subtitle says so", () => {
+  const rows = [{ t: 0, loss: NaN }, { t: 1, loss: Infinity }, { t: 2, loss: 1 }];
+  const spec = lineChart(rows, { x: "t", y: "loss", title: "run" });
   const values = (spec.layer as Layer[])[0].data.values;
   assert.deepEqual(values.map((v) => v.loss), [null, null, 1]);
-  assert.doesNotMatch(JSON.stringify(spec), /NaN|Infinity/);
+  assert.doesNotMatch(JSON.stringify(values), /NaN|Infinity/);
+  assert.deepEqual(spec.title, {
+    text: "run",
+    subtitle: "loss: 1 NaN, 1 ±∞ not drawn",
+    subtitleColor: "#a33",
+  });
+  // The caller's rows are untouched.
+  assert.ok(Number.isNaN(rows[0].loss));
+  assert.equal(
+    (scatter([{ a: 1, b: NaN }], { x: "a", y: "b" }).title as { subtitle: string }).subtitle,
+    "b: 1 NaN not drawn",
+  );
+  assert.equal(lineChart([{ t: 0, v: 1 }], { x: "t", y: "v" }).title, undefined);
+});
+
+Deno.test("builders copy the rows: the chart's data are not the caller's objects", () => {
+  const rows = [{ t: 0, v: 1 }, { t: 1, v: 2 }];
+  const frozen = rows.map((r) => Object.freeze({ ...r }));
+  for (
+    const spec of [
+      lineChart(frozen, { x: "t", y: "v" }),
+      scatter(frozen, { x: "t", y: "v" }),
+      histogram(frozen, { field: "v" }),
+    ]
+  ) {
+    const values = ((spec.layer as Layer[] | undefined)?.[0].data ?? spec.data as Layer["data"])
+      .values;
+    assert.deepEqual(values, rows);
+    assert.ok(values.every((v, i) => v !== frozen[i]));
+  }
+});
+
+Deno.test("field names with dots and brackets are escaped, so Vega-Lite reads one field", () => {
+  const spec = lineChart([{ "train.loss": 1, "a[0]": 0 }], { x: "a[0]", y: "train.loss" });
+  const line = (spec.layer as Layer[])[0];
+  assert.equal(line.encoding.x.field, "a\\[0\\]");
+  assert.equal(line.encoding.y.field, "train\\.loss");
+  assert.equal(line.encoding.y.title, "train.loss");
+  const folded = (lineChart([{ t: 0, "a.b": 1, c: 2 }], { x: "t", y: ["a.b", "c"] })
+    .layer as Layer[])[0];
+  assert.deepEqual(folded.transform?.[0], { fold: ["a\\.b", "c"], as: ["series", "value"] });
+});
+
+Deno.test("long lines are downsampled by bucket, keeping each bucket's first, last, min and max", () => {
+  const rows = Array.from({ length: 100_000 }, (_, i) => ({ t: i, v: Math.sin(i / 50) }));
+  rows[54_321].v = 50; // a spike must survive
+  const spec = lineChart(rows, { x: "t", y: "v" });
+  const kept = (spec.layer as Layer[])[0].data.values;
+  assert.ok(kept.length <= 4_000 && kept.length >= 2_000, `${kept.length} points`);
+  assert.ok(kept.some((r) => r.v === 50), "the spike is kept");
+  assert.equal(kept[0].t, 0);
+  assert.equal(kept.at(-1)!.t, 99_999);
+  assert.match(
+    (spec.title as { subtitle: string }).subtitle,
+    /^downsampled: \d+ of 100000 points \(first, last, min and max of 1000 buckets per line\)$/,
+  );
+  const all = lineChart(rows, { x: "t", y: "v", downsample: false });
+  assert.equal((all.layer as Layer[])[0].data.values.length, 100_000);
+  const small = lineChart(rows.slice(0, 500), { x: "t", y: "v", downsample: 100 });
+  assert.ok((small.layer as Layer[])[0].data.values.length <= 100);
+  assert.throws(
+    () => lineChart(rows, { x: "t", y: "v", downsample: 2 }),
+    new RangeError(
+      "Cannot build the line chart: downsample must be an integer ≥ 4 or false, current value is 2",
+    ),
+  );
+});
+
+Deno.test("titles, axis titles and rule labels take simple TeX", () => {
+  const spec = lineChart([{ t: 0, s: 1 }], {
+    x: "t",
+    y: "s",
+    title: "sharpness at $\\eta = 0.1$",
+    yTitle: "$\\lambda_{max}$",
+    rules: { value: 20, label: "$2/\\eta$" },
+  });
+  assert.equal(spec.title, "sharpness at η = 0.1");
+  const [line, , label] = spec.layer as Layer[];
+  assert.equal(line.encoding.y.title, "λₘₐₓ");
+  assert.equal(label.data.values[0].rule_label, "2/η");
 });
 
 Deno.test("reference rules become a rule layer and a label layer", () => {

@@ -1,6 +1,7 @@
 import type { Row } from "../_types.ts";
 import type { ChartOptions, ReferenceRule, VegaLiteSpec } from "./spec.ts";
-import { checkRows, cleanRows, header, ruleLayers } from "./_build.ts";
+import { checkRows, cleanRows, fieldRef, header, nonFiniteNotes, ruleLayers } from "./_build.ts";
+import { texToUnicode } from "./tex.ts";
 
 /** Options for {@linkcode scatter}. */
 export interface ScatterOptions extends ChartOptions {
@@ -60,20 +61,39 @@ export function scatter(data: Row[], options: ScatterOptions): VegaLiteSpec {
     mark: { type: "point", filled: true, opacity: 0.8 },
     encoding: {
       x: {
-        field: options.x,
+        field: fieldRef(options.x),
         type: "quantitative",
+        title: texToUnicode(options.x),
         scale: options.logX ? { type: "log" } : { zero: false },
       },
       y: {
-        field: options.y,
+        field: fieldRef(options.y),
         type: "quantitative",
+        title: texToUnicode(options.y),
         scale: options.logY ? { type: "log" } : { zero: false },
       },
-      ...(options.color ? { color: { field: options.color, type: typeOf(options.color) } } : {}),
-      ...(options.shape ? { shape: { field: options.shape, type: "nominal" } } : {}),
-      ...(options.size ? { size: { field: options.size, type: "quantitative" } } : {}),
-      tooltip: [options.x, options.y, ...extra].map((f) => ({ field: f, type: typeOf(f) })),
+      ...(options.color
+        ? {
+          color: {
+            field: fieldRef(options.color),
+            type: typeOf(options.color),
+            title: options.color,
+          },
+        }
+        : {}),
+      ...(options.shape
+        ? { shape: { field: fieldRef(options.shape), type: "nominal", title: options.shape } }
+        : {}),
+      ...(options.size
+        ? { size: { field: fieldRef(options.size), type: "quantitative", title: options.size } }
+        : {}),
+      tooltip: [options.x, options.y, ...extra].map((f) => ({
+        field: fieldRef(f),
+        type: typeOf(f),
+        title: f,
+      })),
     },
   };
-  return { ...header(options), layer: [points, ...ruleLayers(options.rules)] };
+  const notes = nonFiniteNotes(data, [options.x, options.y]);
+  return { ...header(options, notes), layer: [points, ...ruleLayers(options.rules)] };
 }
