@@ -105,9 +105,21 @@ export async function installKernel(
   const dataDir = options.dataDir ?? await jupyterDataDir(options.jupyter);
   const kernels = join(dataDir, "kernels");
   const target = join(kernels, name);
-  await Deno.mkdir(kernels, { recursive: true });
   const spec = kernelSpec(options.deno ?? Deno.execPath());
-  const staging = await Deno.makeTempDir({ dir: kernels, prefix: `.${name}-` });
+  // The first writes (the kernels folder, the staging folder) fail before anything is written
+  // where the user cannot write; they say so instead of a raw OS error.
+  let staging: string;
+  try {
+    await Deno.mkdir(kernels, { recursive: true });
+    staging = await Deno.makeTempDir({ dir: kernels, prefix: `.${name}-` });
+  } catch (error) {
+    throw new Error(
+      `Cannot install the minima kernel: cannot write in ${kernels} (${
+        (error as Error).message.replace(/\s*\(os error \d+\).*$/, "")
+      }); nothing was written. Choose a folder you can write with --data-dir (or JUPYTER_DATA_DIR), or install as a user who can write there`,
+      { cause: error },
+    );
+  }
   try {
     await Deno.chmod(staging, 0o755);
     await Deno.writeTextFile(join(staging, "kernel.json"), JSON.stringify(spec, null, 2) + "\n");

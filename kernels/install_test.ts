@@ -41,3 +41,59 @@ Deno.test("installKernel without Jupyter says what to install and writes nothing
     /name must use letters, digits/,
   );
 });
+
+/**
+ * A folder the installer cannot write. Tests run as root, where permission bits are not
+ * enforced; an immutable folder (chattr +i) refuses even root. Without chattr (or on a file
+ * system without attributes) a non-root user gets a read-only folder; root then has no way.
+ */
+async function unwritableDir(): Promise<{ dir: string; release: () => Promise<void> } | string> {
+  const dir = await Deno.makeTempDir({ prefix: "minima-readonly-" });
+  try {
+    const out = await new Deno.Command("chattr", { args: ["+i", dir], stderr: "piped" }).output();
+    if (out.success) {
+      return {
+        dir,
+        release: async () => {
+          await new Deno.Command("chattr", { args: ["-i", dir] }).output();
+          await Deno.remove(dir, { recursive: true });
+        },
+      };
+    }
+  } catch { /* no chattr */ }
+  if (Deno.uid() !== 0) {
+    await Deno.chmod(dir, 0o555);
+    return { dir, release: () => Deno.remove(dir, { recursive: true }) };
+  }
+  await Deno.remove(dir, { recursive: true });
+  return "running as root without chattr +i: no folder refuses writes";
+}
+
+const readonly = await unwritableDir();
+
+Deno.test({
+  name: "installKernel into a folder it cannot write says so and writes nothing",
+  ignore: typeof readonly === "string",
+  fn: async () => {
+    if (typeof readonly === "string") return;
+    try {
+      const error = await installKernel({ dataDir: readonly.dir, deno: "/opt/deno" }).then(
+        () => undefined,
+        (e) => e as Error,
+      );
+      assert.ok(error, "the install must fail");
+      assert.match(
+        error.message,
+        new RegExp(
+          `^Cannot install the minima kernel: cannot write in ${
+            join(readonly.dir, "kernels").replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")
+          } \\((Operation not permitted|Permission denied)[^)]*\\); nothing was written\\. Choose a folder you can write with --data-dir`,
+        ),
+      );
+      assert.deepEqual([...Deno.readDirSync(readonly.dir)], [], "nothing was written");
+    } finally {
+      await readonly.release();
+    }
+  },
+});
+if (typeof readonly === "string") console.warn(`skipped the read-only install test: ${readonly}`);

@@ -26,12 +26,35 @@ Deno.test("a notebook outside the project imports minima and writes files beside
     "// %%",
     'await claim("the kernel works from anywhere", true, true);',
   ].join("\n");
-  const path = join(dir, "outside.ipynb");
+  // A config above the notebook that mentions minima without mapping "minima" itself must not
+  // redirect the import (the launcher parses the import map; it used to grep for the word).
+  await Deno.writeTextFile(
+    join(dir, "deno.json"),
+    '{ "name": "minima-notes", "imports": { "minima-extra": "./nowhere.ts" } }',
+  );
+  const nbDir = join(dir, "notes");
+  await Deno.mkdir(nbDir);
+  const path = join(nbDir, "outside.ipynb");
   await Deno.writeTextFile(path, JSON.stringify(notebookFromScript(script)));
-  const run = await runNotebook(path, { outDir: dir, env, cellTimeout: 120 });
+  const outDir = join(dir, "out");
+  const run = await runNotebook(path, { outDir, env, cellTimeout: 120 });
   assert.deepEqual(run.problems, []);
   assert.equal(run.charts, 1);
-  assert.equal(await Deno.readTextFile(join(dir, "written-here.txt")), await Deno.realPath(dir));
+  assert.equal(
+    await Deno.readTextFile(join(nbDir, "written-here.txt")),
+    await Deno.realPath(nbDir),
+  );
+  // The first cell says which library and which config are in use.
+  const executed = JSON.parse(await Deno.readTextFile(join(outDir, "outside.ipynb")));
+  const first = executed.cells.find((c: { cell_type: string }) => c.cell_type === "code");
+  const text = first.outputs
+    .filter((o: { output_type: string }) => o.output_type === "stream")
+    .map((o: { text: string | string[] }) => [o.text].flat().join("")).join("");
+  const version = JSON.parse(await Deno.readTextFile(join(root, "deno.json"))).version;
+  assert.equal(
+    text.trim(),
+    `minima ${version} from ${root}/ ("minima" mapped by ${join(root, "deno.json")})`,
+  );
   await Deno.remove(dir, { recursive: true });
 });
 

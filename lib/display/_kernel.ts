@@ -181,4 +181,33 @@ if (inKernel()) {
   }
   // The ■ button stops minima's loops (and other synchronous code) and keeps the kernel.
   startInterruptWatcher();
+  announce();
+}
+
+/**
+ * Says once per kernel, on the first import, which library is in use and which config mapped
+ * "minima" to it (a notebook can pick up another folder's deno.json).
+ */
+function announce(): void {
+  const key = Symbol.for("minima.announced");
+  const g = globalThis as unknown as Record<symbol, boolean>;
+  if (g[key]) return;
+  Object.defineProperty(globalThis, key, { value: true, enumerable: false });
+  const root = new URL("../../", import.meta.url);
+  let where = root.href, version = "";
+  try {
+    if (root.protocol === "file:") {
+      where = decodeURIComponent(root.pathname);
+      version = JSON.parse(Deno.readTextFileSync(new URL("deno.json", root))).version ?? "";
+    }
+  } catch { /* no read permission: the path says enough */ }
+  let config = "";
+  try {
+    config = Deno.env.get("MINIMA_CONFIG") ?? "";
+  } catch { /* no env permission */ }
+  console.log(
+    `minima${version ? ` ${version}` : ""} from ${where}${
+      config ? ` ("minima" mapped by ${config})` : ""
+    }`,
+  );
 }
