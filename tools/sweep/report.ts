@@ -91,7 +91,8 @@ export async function sweepCharts(
         ...Object.fromEntries(plotted.map((a, i) => [`axis${i}`, key[a.name]])),
         mean,
         n: values.length,
-        label: values.length > 1 ? `${fmt(mean)} ± ${fmt(sd)}` : fmt(mean),
+        sd,
+        label: short(mean),
       };
     });
     const title = `${name}${averaged.length ? ` (mean over ${averaged.join(", ")})` : ""}`;
@@ -106,10 +107,18 @@ export async function sweepCharts(
       chart = {
         $schema: VEGA_LITE_SCHEMA,
         title,
-        width: Math.max(160, 60 * plotted[0].values.length),
-        height: Math.max(120, 40 * plotted[1].values.length),
+        width: Math.max(160, 64 * plotted[0].values.length),
+        height: Math.max(120, 36 * plotted[1].values.length),
         data: { values: rows },
-        encoding: { x: axis(0), y: { ...axis(1), sort: [...plotted[1].values].reverse() } },
+        encoding: {
+          x: axis(0),
+          y: { ...axis(1), sort: [...plotted[1].values].reverse() },
+          tooltip: [
+            { field: "mean", type: "quantitative" },
+            { field: "sd", type: "quantitative", title: "standard deviation" },
+            { field: "n", type: "quantitative", title: "tasks" },
+          ],
+        },
         layer: [
           {
             mark: "rect",
@@ -123,7 +132,7 @@ export async function sweepCharts(
             },
           },
           {
-            mark: { type: "text", fontSize: 10 },
+            mark: { type: "text", fontSize: 11 },
             encoding: {
               text: { field: "label" },
               // Dark text on the light (high) end of viridis, light text on the dark end.
@@ -156,7 +165,9 @@ export async function sweepCharts(
     charts.push({ name, spec: chart, svg: await renderSvg(chart) });
   }
   const note = averaged.length
-    ? `Each cell is the mean over ${averaged.join(" and ")} (± the standard deviation over them).`
+    ? `Each cell is the mean over ${
+      averaged.join(" and ")
+    } (the standard deviation and the number of tasks are in its tooltip, and every task is in results.csv).`
     : "";
   return { charts, note };
 }
@@ -251,6 +262,13 @@ ${rows}
 </tbody></table>
 </body></html>
 `;
+}
+
+// Three significant digits fit a heatmap cell.
+function short(v: number): string {
+  if (v === 0 || !Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  return a >= 1e4 || a < 1e-3 ? v.toExponential(1) : String(Number(v.toPrecision(3)));
 }
 
 function slug(s: string): string {
