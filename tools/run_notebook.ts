@@ -19,7 +19,6 @@
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { parse as parseYaml } from "yaml";
 import { checkNotebook, type NotebookVerdict } from "./notebook_check.ts";
 import { python } from "./_setup.ts";
 import {
@@ -210,7 +209,10 @@ export async function readParameterFile(path: string): Promise<Record<string, un
   const ext = extname(path).toLowerCase();
   let data: unknown;
   try {
-    data = ext === ".yaml" || ext === ".yml" ? parseYaml(text) : JSON.parse(text);
+    // Loaded only when needed: a sweep task starts this module and never reads YAML.
+    data = ext === ".yaml" || ext === ".yml"
+      ? (await import("yaml")).parse(text)
+      : JSON.parse(text);
   } catch (error) {
     throw new TypeError(`Cannot read the parameters in ${path}: ${(error as Error).message}`);
   }

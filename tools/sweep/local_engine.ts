@@ -7,6 +7,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sweepPaths } from "./spec.ts";
+import { python } from "../_setup.ts";
 
 const TASK_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "task.ts");
 
@@ -62,6 +63,7 @@ export async function runLocal(
     OMP_NUM_THREADS: t,
     MKL_NUM_THREADS: t,
     NO_COLOR: "1",
+    MINIMA_PYTHON: await python(),
     ...options.env,
   };
   const worker = async () => {

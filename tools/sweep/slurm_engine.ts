@@ -13,6 +13,7 @@
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readJson, type SchedulerStatus, sweepPaths, writeJson } from "./spec.ts";
+import { python } from "../_setup.ts";
 
 const TASK_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "task.ts");
 
@@ -138,7 +139,12 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * @param options The sbatch options.
  * @returns The script.
  */
-export function jobScript(dir: string, notebook: string, options: SlurmOptions = {}): string {
+export function jobScript(
+  dir: string,
+  notebook: string,
+  options: SlurmOptions = {},
+  pythonPath?: string,
+): string {
   const flags = [
     `--job-name=minima-${basename(notebook).replace(/\.ipynb$/, "")}`,
     `--output=${join(dir, "tasks", "%a", "slurm-%A_%a.log")}`,
@@ -163,6 +169,7 @@ export function jobScript(dir: string, notebook: string, options: SlurmOptions =
     "set -u",
     `export JUPYTER_PATH=${quote(sweepPaths(dir).jupyter)}`,
     "export NO_COLOR=1",
+    ...(pythonPath ? [`export MINIMA_PYTHON=${quote(pythonPath)}`] : []),
     ...Object.entries(options.env ?? {}).map(([k, v]) => {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) {
         throw new TypeError(
@@ -220,7 +227,9 @@ export async function submitArray(
   // Slurm does not create the log folders.
   for (const i of indices) await Deno.mkdir(paths.task(i), { recursive: true });
   const script = join(paths.slurm, "array.sh");
-  await Deno.writeTextFile(script, jobScript(dir, notebook, options), { mode: 0o755 });
+  await Deno.writeTextFile(script, jobScript(dir, notebook, options, await python()), {
+    mode: 0o755,
+  });
   const out = await command(options, "sbatch", [
     "--parsable",
     `--array=${arraySpec(indices, options.maxParallel)}`,
