@@ -34,3 +34,5 @@ export * from "./spherical_sharpness.ts";
 export * from "./preconditioned_sharpness.ts";
 export * from "./effective_learning_rate.ts";
 export * from "./track_hessian_trace.ts";
+export * from "./gradient_noise_alignment.ts";
+export * from "./alignment_stability_bound.ts";

@@ -34,3 +34,4 @@ export * from "./running_statistics.ts";
 export * from "./small_cnn.ts";
 export * from "./vgg.ts";
 export * from "./resnet20.ts";
+export * from "./leaky_relu_net.ts";
