@@ -21,13 +21,20 @@ function problem(n: number, d: number, seed: number) {
   const r = X.map((x) => x.reduce((s, v, j) => s + v * delta[j], 0)); // residuals at w* + δ
   const loss = (dd: number[]) =>
     X.reduce((s, x) => s + 0.5 * x.reduce((t, v, j) => t + v * dd[j], 0) ** 2, 0) / n;
-  const H = Array.from({ length: d }, (_, a) =>
-    Array.from({ length: d }, (_, b) => X.reduce((s, x) => s + x[a] * x[b], 0) / n));
+  const H = Array.from(
+    { length: d },
+    (_, a) => Array.from({ length: d }, (_, b) => X.reduce((s, x) => s + x[a] * x[b], 0) / n),
+  );
   const g = X.map((x, i) => x.map((v) => v * r[i]));
   const gbar = Array.from({ length: d }, (_, j) => g.reduce((s, gi) => s + gi[j], 0) / n);
-  const Sigma = Array.from({ length: d }, (_, a) =>
-    Array.from({ length: d }, (_, b) =>
-      g.reduce((s, gi) => s + gi[a] * gi[b], 0) / n - gbar[a] * gbar[b]));
+  const Sigma = Array.from(
+    { length: d },
+    (_, a) =>
+      Array.from(
+        { length: d },
+        (_, b) => g.reduce((s, gi) => s + gi[a] * gi[b], 0) / n - gbar[a] * gbar[b],
+      ),
+  );
   let trSH = 0, fro2 = 0;
   for (let a = 0; a < d; a++) {
     for (let b = 0; b < d; b++) {
@@ -51,9 +58,16 @@ Deno.test("alignmentStabilityBound: the one-step identity behind it, E L(θ') = 
       }
       // (I − ηH)δ and the quadratic term.
       const u = p.delta.map((v, a) => v - lr * p.H[a].reduce((s, h, b) => s + h * p.delta[b], 0));
-      const quad = 0.5 * u.reduce((s, ua, a) => s + ua * p.H[a].reduce((t, h, b) => t + h * u[b], 0), 0);
-      const beff = alignmentStabilityBound({ lr, batchSize: B, n, alignment: 1 }).effectiveBatchSize;
-      assertClose(expected, quad + lr * lr * p.trSH / (2 * beff), { rtol: 1e-12 }, `E L' (η ${lr}, B ${B})`);
+      const quad = 0.5 *
+        u.reduce((s, ua, a) => s + ua * p.H[a].reduce((t, h, b) => t + h * u[b], 0), 0);
+      const beff =
+        alignmentStabilityBound({ lr, batchSize: B, n, alignment: 1 }).effectiveBatchSize;
+      assertClose(
+        expected,
+        quad + lr * lr * p.trSH / (2 * beff),
+        { rtol: 1e-12 },
+        `E L' (η ${lr}, B ${B})`,
+      );
       // Hence E L' ≥ (η²μ‖H‖_F²/B_eff)·L with μ measured at δ, the inequality the bound rests on.
       const mu = p.trSH / (2 * p.loss(p.delta) * p.fro2);
       const growth = alignmentStabilityBound({ lr, batchSize: B, n, alignment: mu })
@@ -78,38 +92,55 @@ Deno.test("alignmentStabilityBound: above the bound the loss must grow, E L' > L
 });
 
 Deno.test("alignmentStabilityBound: B_eff with and without replacement; full batch has no noise bound", () => {
-  const a = alignmentStabilityBound({ lr: 0.5, batchSize: 8, alignment: 2, sampling: "with-replacement" });
+  const a = alignmentStabilityBound({
+    lr: 0.5,
+    batchSize: 8,
+    alignment: 2,
+    sampling: "with-replacement",
+  });
   assertClose(a.effectiveBatchSize, 8);
   assertClose(a.maxFrobenius, Math.sqrt(4) / 0.5);
   const b = alignmentStabilityBound({ lr: 0.5, batchSize: 8, n: 32, alignment: 2 });
   assertClose(b.effectiveBatchSize, 8 * 31 / 24);
-  assert.equal(alignmentStabilityBound({ lr: 0.5, batchSize: 32, n: 32, alignment: 2 }).maxFrobenius, Infinity);
+  assert.equal(
+    alignmentStabilityBound({ lr: 0.5, batchSize: 32, n: 32, alignment: 2 }).maxFrobenius,
+    Infinity,
+  );
 });
 
 Deno.test("alignmentStabilityBound: invalid settings throw with exact messages", () => {
   const base = { lr: 0.1, batchSize: 4, n: 10, alignment: 0.5 };
   assert.throws(() => alignmentStabilityBound({ ...base, lr: 0 }), {
     name: "RangeError",
-    message: "Cannot compute the alignment stability bound: lr must be a positive number, current value is 0",
+    message:
+      "Cannot compute the alignment stability bound: lr must be a positive number, current value is 0",
   });
   assert.throws(() => alignmentStabilityBound({ ...base, batchSize: 1.5 }), {
     name: "RangeError",
-    message: "Cannot compute the alignment stability bound: batchSize must be a positive integer, current value is 1.5",
+    message:
+      "Cannot compute the alignment stability bound: batchSize must be a positive integer, current value is 1.5",
   });
   assert.throws(() => alignmentStabilityBound({ ...base, alignment: -1 }), {
     name: "RangeError",
-    message: "Cannot compute the alignment stability bound: alignment must be a positive number, current value is -1",
+    message:
+      "Cannot compute the alignment stability bound: alignment must be a positive number, current value is -1",
   });
   assert.throws(() => alignmentStabilityBound({ ...base, n: 3 }), {
     name: "RangeError",
-    message: "Cannot compute the alignment stability bound: without replacement n must be an integer of at least max(2, batchSize) = 4, current value is 3",
+    message:
+      "Cannot compute the alignment stability bound: without replacement n must be an integer of at least max(2, batchSize) = 4, current value is 3",
   });
-  assert.throws(() => alignmentStabilityBound({ ...base, sampling: "poisson" as "with-replacement" }), {
-    name: "TypeError",
-    message: 'Cannot compute the alignment stability bound: sampling must be "without-replacement" or "with-replacement", current value is "poisson"',
-  });
+  assert.throws(
+    () => alignmentStabilityBound({ ...base, sampling: "poisson" as "with-replacement" }),
+    {
+      name: "TypeError",
+      message:
+        'Cannot compute the alignment stability bound: sampling must be "without-replacement" or "with-replacement", current value is "poisson"',
+    },
+  );
   assert.throws(() => alignmentStabilityBound(null as unknown as typeof base), {
     name: "TypeError",
-    message: "Cannot compute the alignment stability bound: give { lr, batchSize, n, alignment }, current value is null",
+    message:
+      "Cannot compute the alignment stability bound: give { lr, batchSize, n, alignment }, current value is null",
   });
 });

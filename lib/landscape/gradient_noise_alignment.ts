@@ -109,8 +109,7 @@ export async function gradientNoiseAlignment(
   tf.dispose([G, centered]);
   const H = hessianOperator(point, { subset: options.subset, chunkSize: options.chunkSize });
   const total = n + 2 * Math.min(matvecs, d);
-  const progress = () =>
-    options.onProgress?.({ done: H.products, total, label: "alignment" });
+  const progress = () => options.onProgress?.({ done: H.products, total, label: "alignment" });
   try {
     let trace = 0;
     for (let i = 0; i < n; i++) {

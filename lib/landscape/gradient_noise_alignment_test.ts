@@ -47,7 +47,8 @@ Deno.test("gradientNoiseAlignment: a Hutch++ budget below d estimates ‖H‖_F�
   const r = await gradientNoiseAlignment(p.point, { matvecs: 9, seed: 3 });
   assert.ok(r.hessianFrobeniusStandardError > 0);
   assert.ok(
-    Math.abs(r.hessianFrobeniusSquared - want.fro2) <= 4 * r.hessianFrobeniusStandardError + 1e-3 * want.fro2,
+    Math.abs(r.hessianFrobeniusSquared - want.fro2) <=
+      4 * r.hessianFrobeniusStandardError + 1e-3 * want.fro2,
     `${r.hessianFrobeniusSquared} vs ${want.fro2} ± ${r.hessianFrobeniusStandardError}`,
   );
   // tr(ΣH) stays exact whatever the budget.
@@ -69,13 +70,15 @@ Deno.test("gradientNoiseAlignment: invalid options throw with exact messages", a
   const p = await tinyProblem(NET, "mse", 4, 7);
   await assert.rejects(() => gradientNoiseAlignment(p.point, { matvecs: 5 }), {
     name: "RangeError",
-    message: "Cannot measure the gradient-noise alignment: matvecs must be an integer of at least 6, current value is 5",
+    message:
+      "Cannot measure the gradient-noise alignment: matvecs must be an integer of at least 6, current value is 5",
   });
   await assert.rejects(
     () => gradientNoiseAlignment(p.point, { onProgress: 3 as unknown as () => void }),
     {
       name: "TypeError",
-      message: "Cannot measure the gradient-noise alignment: onProgress must be a function, current value is 3",
+      message:
+        "Cannot measure the gradient-noise alignment: onProgress must be a function, current value is 3",
     },
   );
   p.dispose();

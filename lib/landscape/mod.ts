@@ -36,3 +36,7 @@ export * from "./effective_learning_rate.ts";
 export * from "./track_hessian_trace.ts";
 export * from "./gradient_noise_alignment.ts";
 export * from "./alignment_stability_bound.ts";
+export * from "./neuron_directions.ts";
+export * from "./condensation_direction.ts";
+export * from "./aligned_network_margin.ts";
+export * from "./leaky_relu_max_margin_2d.ts";

@@ -20,7 +20,14 @@ function f64(theta: ArrayLike<number>, x: number[], d: number, m: number, alpha:
 }
 
 /** L(θ) = (1/n) Σ ½(f(xᵢ) − yᵢ)² in float64. */
-function loss64(theta: ArrayLike<number>, xs: number[][], ys: number[], d: number, m: number, alpha: number) {
+function loss64(
+  theta: ArrayLike<number>,
+  xs: number[][],
+  ys: number[],
+  d: number,
+  m: number,
+  alpha: number,
+) {
   return xs.reduce((s, x, i) => s + 0.5 * (f64(theta, x, d, m, alpha) - ys[i]) ** 2, 0) / xs.length;
 }
 
@@ -39,7 +46,14 @@ Deno.test("leakyReluNet: outputs match float64 Σ aₖ max(wₖ·x, α wₖ·x),
     const out = net.apply(params, x);
     assert.equal(tf.memory().numTensors, before + 1);
     const got = await out.data();
-    XS.forEach((xi, i) => assertClose(got[i], f64(theta, xi, 3, 5, alpha), { rtol: TOL.float32, atol: 1e-6 }, `f(x${i})`));
+    XS.forEach((xi, i) =>
+      assertClose(
+        got[i],
+        f64(theta, xi, 3, 5, alpha),
+        { rtol: TOL.float32, atol: 1e-6 },
+        `f(x${i})`,
+      )
+    );
     const scaled = params.map((p) => tf.mul(p, 1.7));
     const out2 = net.apply(scaled, x);
     const got2 = await out2.data();
@@ -108,7 +122,8 @@ Deno.test("leakyReluNet: seeds reproduce, the weights are N(0, initScale²/fan_i
 Deno.test("leakyReluNet: invalid arguments throw with exact messages", () => {
   assert.throws(() => leakyReluNet(0, 3), {
     name: "RangeError",
-    message: "Cannot build the leaky ReLU net: inputDim must be a positive integer, current value is 0",
+    message:
+      "Cannot build the leaky ReLU net: inputDim must be a positive integer, current value is 0",
   });
   assert.throws(() => leakyReluNet(2, 3, { alpha: 1 }), {
     name: "RangeError",
@@ -116,14 +131,16 @@ Deno.test("leakyReluNet: invalid arguments throw with exact messages", () => {
   });
   assert.throws(() => leakyReluNet(2, 3, { initScale: 0 }), {
     name: "RangeError",
-    message: "Cannot build the leaky ReLU net: initScale must be a positive number, current value is 0",
+    message:
+      "Cannot build the leaky ReLU net: initScale must be a positive number, current value is 0",
   });
   const net = leakyReluNet(2, 3);
   const p = net.init(0);
   const [x2, x3] = [tf.zeros([1, 2]) as tf.Tensor2D, tf.zeros([1, 3]) as tf.Tensor2D];
   assert.throws(() => net.apply([p[0]], x2), {
     name: "TypeError",
-    message: "Cannot apply the leaky ReLU net: params must hold 2 tensors [W, a], current length is 1",
+    message:
+      "Cannot apply the leaky ReLU net: params must hold 2 tensors [W, a], current length is 1",
   });
   assert.throws(() => net.apply(p, x3), {
     name: "TypeError",
