@@ -40,3 +40,5 @@ export * from "./neuron_directions.ts";
 export * from "./condensation_direction.ts";
 export * from "./aligned_network_margin.ts";
 export * from "./leaky_relu_max_margin_2d.ts";
+export * from "./valley_drift.ts";
+export * from "./valley_effective_dynamics.ts";

@@ -12,3 +12,4 @@ export * from "./hutchinson_trace.ts";
 export * from "./hutch_plus_plus_trace.ts";
 export * from "./stochastic_lanczos_quadrature.ts";
 export * from "./linear_fit.ts";
+export * from "./rank_correlation.ts";
