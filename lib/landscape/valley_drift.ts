@@ -13,7 +13,7 @@ export interface ValleyDriftOptions {
    * @default {"exact"}
    */
   energy?: "exact" | "quadratic";
-  /** A previous amplitude to bracket the new one with (a speed-up along a path). */
+  /** A previous amplitude to start Newton's method from (a speed-up along a path). */
   guess?: number;
 }
 
@@ -104,19 +104,25 @@ export function valleyDrift(
   let amplitude = 0;
   if (edge > 2) {
     const step = lr * height;
-    let cycle;
+    // From a guess, Newton on ηh·g'(x) − 2x = 0 (a few steps along a path); else bisection.
+    let x = NaN;
     if (options.guess !== undefined && options.guess > 0) {
-      try {
-        cycle = gradientDescentTwoCycle(across, {
-          lr: step,
-          bracket: [options.guess / 2, options.guess * 2],
-        });
-      } catch {
-        cycle = undefined;
+      x = options.guess;
+      for (let it = 0; it < 30; it++) {
+        const f = step * across.gradient([x])[0] - 2 * x;
+        const df = step * across.hessian([x])[0] - 2;
+        const next = x - f / df;
+        if (!(next > 0) || !Number.isFinite(next)) {
+          x = NaN;
+          break;
+        }
+        const done = Math.abs(next - x) <= 1e-14 * next;
+        x = next;
+        if (done) break;
       }
+      if (!(Math.abs(step * across.gradient([x])[0] - 2 * x) <= 1e-12 * (1 + x))) x = NaN;
     }
-    cycle ??= gradientDescentTwoCycle(across, { lr: step });
-    amplitude = cycle.x;
+    amplitude = Number.isFinite(x) ? x : gradientDescentTwoCycle(across, { lr: step }).x;
   }
   const level = energy === "exact" ? across.value([amplitude]) : 0.5 * curvature * amplitude ** 2;
   return {
