@@ -82,7 +82,9 @@ Deno.test("valleyEffectiveDynamics: the averaged map tracks GD's y over a long r
   assert.ok(run.history.every((r) => (r.floor_sharpness as number) >= 2 / lr));
   // Runge–Kutta steps of the flow over 50 map steps land on the map's path.
   const coarse = valleyEffectiveDynamics(g, h, { lr, y0, steps, every: 1000, stride: 50 });
-  coarse.history.forEach((r, i) => assertClose(r.y as number, run.history[i].y as number, { atol: 2e-3 }));
+  coarse.history.forEach((r, i) =>
+    assertClose(r.y as number, run.history[i].y as number, { atol: 2e-3 })
+  );
 });
 
 Deno.test("valleyDrift and valleyEffectiveDynamics: invalid arguments throw with exact messages", () => {
@@ -116,7 +118,8 @@ Deno.test("valleyDrift and valleyEffectiveDynamics: invalid arguments throw with
   });
   assert.throws(() => valleyEffectiveDynamics(g, h, { lr: 1, y0: 0, every: 10, stride: 3 }), {
     name: "RangeError",
-    message: "Cannot run the valley's effective dynamics: stride must be a positive integer dividing every (10), current value is 3",
+    message:
+      "Cannot run the valley's effective dynamics: stride must be a positive integer dividing every (10), current value is 3",
   });
   assert.throws(() => valleyEffectiveDynamics(g, h, { lr: 1, y0: 0, every: 0 }), {
     name: "RangeError",
