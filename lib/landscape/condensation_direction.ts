@@ -19,6 +19,12 @@ export interface CondensationDirectionOptions {
    */
   seed?: Seed;
   /**
+   * The residuals rᵢ the neurons see, D(u) = (1/n) Σᵢ rᵢ φ(u·xᵢ): by default the targets yᵢ (the
+   * residuals yᵢ − f(xᵢ) at f ≈ 0, small initialization). After some samples are fitted, pass
+   * their residuals as 0 for the rates of the next phase.
+   */
+  residuals?: ArrayLike<number>;
+  /**
    * Ascent steps per start.
    * @default {500}
    */
@@ -105,7 +111,12 @@ export async function condensationDirection(
   const X = await data.x.data() as Float32Array;
   const Y = await data.y.data() as Float32Array;
   const xs = Array.from({ length: n }, (_, i) => Float64Array.from(X.subarray(i * d, (i + 1) * d)));
-  const ys = Float64Array.from(Y);
+  const ys = Float64Array.from(options.residuals ?? Y);
+  if (ys.length !== n || !ys.every(Number.isFinite)) {
+    throw new RangeError(
+      `${what}: residuals must hold ${n} finite numbers (one per sample), current length is ${ys.length}`,
+    );
+  }
   const phi = (z: number) => (z > 0 ? z : alpha * z);
   const value = (u: Float64Array) => {
     let s = 0;

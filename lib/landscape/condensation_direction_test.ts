@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createDataset } from "../data/mod.ts";
 import { Rng } from "../random/mod.ts";
 import { condensationDirection } from "./condensation_direction.ts";
+import { condensationRate } from "./condensation_rate.ts";
 import { assertClose } from "../_test_util.ts";
 
 /** max and min of D(θ) = (1/n) Σ yᵢ φ(u(θ)·xᵢ) over a fine grid of angles (2-D brute force). */
@@ -66,6 +67,43 @@ Deno.test("condensationDirection: signed targets and the same answer for any see
   assertClose(a.rate, b.rate, { rtol: 1e-12 });
   const want = grid2d([[1, 0.2], [0.1, 1], [-1, -0.5]], [1, 1, -1], 0);
   assertClose(a.rate, want.max, { atol: 1e-6 });
+  data.dispose();
+});
+
+Deno.test("condensationDirection: residuals of 0 leave fitted samples out; condensationRate agrees at the optimum and bounds every direction", async () => {
+  const rng = new Rng(12);
+  const xs = Array.from({ length: 5 }, () => [rng.normal(), rng.normal()]);
+  const ys = [1, 1, -1, 1, -1];
+  const data = createDataset(xs, ys.map((y) => [y]));
+  const residuals = [0, 0, -1, 0, -1];
+  const r = await condensationDirection(data, { residuals });
+  // Only the two negative samples remain: the grid on them, with the 1/n of all five samples.
+  const want = grid2d(xs, residuals, 0);
+  assertClose(r.rate, want.max, { atol: 1e-6 });
+  assertClose(r.negativeRate, -want.min, { atol: 1e-6 });
+  const [atTop, atBottom] = await condensationRate(data, [r.direction, r.negativeDirection], {
+    residuals,
+  });
+  assertClose(atTop, r.rate, { rtol: 1e-12 });
+  assertClose(atBottom, -r.negativeRate, { rtol: 1e-12 });
+  const random = Array.from({ length: 50 }, () => [rng.normal(), rng.normal()]);
+  const rates = await condensationRate(data, random, { residuals });
+  assert.ok(rates.every((v) => v <= r.rate + 1e-12 && v >= -r.negativeRate - 1e-12));
+  data.dispose();
+});
+
+Deno.test("condensationRate: invalid arguments throw with exact messages", async () => {
+  const data = createDataset([[1, 0]], [[1]]);
+  await assert.rejects(() => condensationRate(data, [[1, 0, 0]]), {
+    name: "RangeError",
+    message:
+      "Cannot compute the condensation rate: direction 0 must be a non-zero vector of length 2, current length is 3",
+  });
+  await assert.rejects(() => condensationRate(data, [[1, 0]], { residuals: [1, 2] }), {
+    name: "RangeError",
+    message:
+      "Cannot compute the condensation rate: residuals must hold 1 finite numbers (one per sample), current length is 2",
+  });
   data.dispose();
 });
 

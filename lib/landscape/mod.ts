@@ -42,3 +42,4 @@ export * from "./aligned_network_margin.ts";
 export * from "./leaky_relu_max_margin_2d.ts";
 export * from "./valley_drift.ts";
 export * from "./valley_effective_dynamics.ts";
+export * from "./condensation_rate.ts";
