@@ -42,6 +42,19 @@ def run_step(km, kc, step):
         kind = msg["msg_type"]
         content = msg["content"]
         if kind == "status" and content["execution_state"] == "idle":
+            # Deno's kernel can publish a result just after its idle: listen a little longer.
+            late_until = time.time() + 0.5
+            while time.time() < late_until:
+                try:
+                    late = kc.get_iopub_msg(timeout=0.1)
+                except Exception:
+                    continue
+                if late["parent_header"].get("msg_id") != msg_id:
+                    continue
+                if late["msg_type"] == "stream":
+                    outputs.append(late["content"]["text"])
+                elif late["msg_type"] in ("execute_result", "display_data"):
+                    outputs.append(late["content"]["data"].get("text/plain", ""))
             break
         if kind == "stream":
             outputs.append(content["text"])

@@ -1,7 +1,7 @@
 /**
  * The ■ button through the real Jupyter client (jupyter_client's `interrupt_kernel`, which sends
- * SIGINT as the kernelspec's signal mode asks): a loop that checks minima's interrupt request stops
- * at its next step with its partial results, a synchronous busy loop is terminated with an
+ * SIGINT as the kernelspec's signal mode asks): `train` stops at its next step with its partial
+ * results (and a second `train` in the same cell returns at once), a synchronous busy loop is terminated with an
  * error, a busy loop after an await too, and in every case the kernel stays alive, goes idle,
  * and keeps the variables defined before.
  *
@@ -49,50 +49,59 @@ async function runCells(steps: Step[]): Promise<StepResult[]> {
   }
 }
 
-// A loop in the protocol every minima loop follows (enter, check between steps, exit): 300 steps
-// of 100 ms, 30 s if nothing stops it. After it, a second loop in the same cell asks whether the
-// request still holds (it must, until the cell ends).
-const asyncLoop = [
-  "const rows = [];",
-  "const exit = enterLoop();",
-  "try {",
-  "  for (let k = 0; k < 300; k++) {",
-  "    if (interruptRequested()) break;",
-  "    rows.push(k);",
-  "    await new Promise((resolve) => setTimeout(resolve, 100));",
-  "  }",
-  "} finally { exit(); }",
-  "const exit2 = enterLoop(); const stillRequested = interruptRequested(); exit2();",
-  "`${rows.length} ${stillRequested}`",
+// A long `train` (a million steps), then a second one in the same cell: the interrupt request
+// holds until the cell ends, so the second returns at once.
+const trainCell = [
+  "const opts = { steps: 1e6, every: 10 };",
+  "const run = await train({ model, loss: mse, data }, sgd({ lr: 0.05 }), opts);",
+  "const rest = await train({ model, loss: mse, data }, sgd({ lr: 0.05 }), opts);",
+  "console.log(JSON.stringify([run.interrupted, run.history.length, rest.interrupted, rest.history.length]));",
 ].join("\n");
+
+/** The last output line that is a JSON array (results are printed, so none is lost after idle). */
+function printed(r: StepResult): unknown {
+  const lines = r.outputs.join("").split("\n").map((l) => l.trim()).filter((l) =>
+    l.startsWith("[")
+  );
+  return JSON.parse(lines.at(-1) ?? "null");
+}
 
 Deno.test({
   name:
-    "the ■ button stops a minima loop with partial results and terminates busy code, and the kernel keeps its variables",
+    "the ■ button stops train with partial results and terminates busy code, and the kernel keeps its variables",
   sanitizeResources: false,
   fn: async () => {
-    const interruptUrl = new URL("../lib/_interrupt.ts", import.meta.url).href;
     const results = await runCells([
       {
-        code:
-          `import { enterLoop, interruptRequested } from "${interruptUrl}";\nimport "minima";\nconst x = 42;\n"ready"`,
+        code: [
+          'import { createDataset, mlp, mse, sgd, train } from "minima";',
+          "const X = Array.from({ length: 256 }, (_, i) => [Math.sin(i), Math.cos(3 * i)]);",
+          "const data = createDataset(X, X.map(([a, b]) => a * b));",
+          "const model = mlp([2, 32, 1]);",
+          "const x = 42;",
+        ].join("\n"),
         timeout: 120,
       },
-      { code: asyncLoop, interrupt_after: 2, timeout: 45 },
-      { code: "[x, rows.length, interruptRequested()].join(' ')" },
+      { code: trainCell, interrupt_after: 3, timeout: 45 },
+      {
+        code: [
+          "const again = await train({ model, loss: mse, data }, sgd({ lr: 0.05 }), { steps: 20, every: 10 });",
+          "console.log(JSON.stringify([x, again.interrupted, again.history.length]));",
+        ].join("\n"),
+      },
       {
         code: "const t0 = Date.now(); while (Date.now() - t0 < 30000) {} 'not interrupted'",
         interrupt_after: 2,
         timeout: 45,
       },
-      { code: "x + 1" },
+      { code: "console.log(JSON.stringify([x + 1]))" },
       {
         code:
           "await new Promise((r) => setTimeout(r, 10)); const t1 = Date.now(); while (Date.now() - t1 < 30000) {} 'not interrupted'",
         interrupt_after: 2,
         timeout: 45,
       },
-      { code: "x + 2" },
+      { code: "console.log(JSON.stringify([x + 2]))" },
     ]);
     console.log(
       results.map((r) =>
@@ -105,22 +114,24 @@ Deno.test({
     assert.ok(results.every((r) => r.alive), "the kernel stayed alive");
     const [ready, loop, after, busy, busyAfter, awaited, awaitedAfter] = results;
     assert.equal(ready.status, "ok");
-    // The loop stopped at its next step (100 ms) with what it had, and the cell ended ok; the
-    // request still held for the rest of the cell.
+    // train stopped at its next step with the rows it had, and the cell ended ok; the request
+    // still held for the rest of the cell, so the second train returned at once.
     assert.equal(loop.status, "ok");
-    assert.ok(loop.after_interrupt! < 1.5, `the loop took ${loop.after_interrupt} s to stop`);
-    const [n, still] = JSON.parse(loop.outputs.at(-1)!).split(" ");
-    assert.ok(Number(n) >= 5 && Number(n) < 100, `partial results: ${n} steps of 300`);
-    assert.equal(still, "true");
+    assert.ok(loop.after_interrupt! < 1.5, `train took ${loop.after_interrupt} s to stop`);
+    const [interrupted, rows, restInterrupted, restRows] = printed(loop) as number[];
+    assert.equal(interrupted, true);
+    assert.ok(rows >= 2 && rows < 100_000, `partial results: ${rows} rows`);
+    assert.deepEqual([restInterrupted, restRows], [true, 1]);
+    assert.match(loop.outputs.join(""), /train interrupted after step \d+ of 1000000;/);
     // The next cell starts clean, with the variables of the interrupted one.
-    assert.equal(JSON.parse(after.outputs.at(-1)!), `42 ${n} false`);
+    assert.deepEqual(printed(after), [42, false, 3]);
     // Synchronous code that is not a minima loop is terminated after the grace second.
     assert.equal(busy.status, "error");
     assert.ok(busy.after_interrupt! < 4, `busy loop stopped ${busy.after_interrupt} s after`);
-    assert.equal(busyAfter.outputs.at(-1), "43");
+    assert.deepEqual(printed(busyAfter), [43]);
     // After an await, the terminated cell's promise is collected and the cell ends too.
     assert.equal(awaited.status, "error");
     assert.ok(awaited.after_interrupt! < 8, `stopped ${awaited.after_interrupt} s after`);
-    assert.equal(awaitedAfter.outputs.at(-1), "44");
+    assert.deepEqual(printed(awaitedAfter), [44]);
   },
 });
