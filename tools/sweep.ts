@@ -129,7 +129,10 @@ export async function sweep(notebook: string, options: SweepOptions = {}): Promi
     const seeds = typeof options.seeds === "string" ? parseSeeds(options.seeds) : options.seeds;
     axes.push({ name: "seed", values: seeds.map(String) });
   }
-  const fixed = { ...options.parameters, profile: options.profile ?? "fast" };
+  const fixed = {
+    ...options.parameters,
+    profile: options.profile ?? options.parameters?.profile ?? "fast",
+  };
   // Everything is checked before the folder is touched.
   const spec = await planSweep(notebook, axes, fixed, { cellTimeout: options.cellTimeout });
   const slurm = { ...options.slurm, env: { ...options.slurm?.env, ...options.env } };
