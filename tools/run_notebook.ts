@@ -64,9 +64,9 @@ export interface NotebookRun extends NotebookVerdict {
   /** The executed notebook written. */
   executed: string;
   /** Every parameter's value: the notebook's defaults, overridden by those given, and `profile`. */
-  parameters: Record<string, unknown>;
+  parameters?: Record<string, unknown>;
   /** Where the notebook's `record` calls wrote (`<executed>.results/`). */
-  resultsDir: string;
+  resultsDir?: string;
   /** Wall time in seconds. */
   seconds: number;
   /** The Jupyter client's stderr tail when the run itself failed. */

@@ -64,7 +64,7 @@ Deno.test("runNotebook injects typed parameters and the notebook records them", 
   const injected = executed.cells[2];
   assert.deepEqual(injected.metadata.tags, ["injected-parameters"]);
   assert.match(injected.source.join(""), /^const lr = 0\.5;\nconst seed = 2;$/m);
-  const [loss] = (await readRecords(join(run.resultsDir, "records.jsonl")))
+  const [loss] = (await readRecords(join(run.resultsDir!, "records.jsonl")))
     .filter((r) => r.record === "loss");
   assert.equal(loss.values.value, 0.5 * 8 + 0.02);
   assert.deepEqual(loss.parameters, { lr: 0.5, batch: 8, seed: 2, profile: "full" });

@@ -54,7 +54,7 @@ export async function runTask(dir: string, index: number): Promise<TaskStatus> {
       claims: run.claims,
       problems: run.problems,
       executed: relative(dir, run.executed),
-      results: relative(dir, run.resultsDir),
+      results: relative(dir, run.resultsDir!),
       host: Deno.hostname(),
       finished: new Date().toISOString(),
     };
