@@ -12,6 +12,7 @@ import {
   vectorToParams,
 } from "./_autodiff.ts";
 import { checkPoint } from "./_point.ts";
+import { checkExactHessianOnce } from "./check_exact_hessian.ts";
 
 /** How Hessian-vector products are computed. */
 export type HvpMode = "exact" | "finite-difference";
@@ -40,6 +41,13 @@ export interface HessianOptions {
    * @default {1024}
    */
   chunkSize?: number;
+  /**
+   * In exact mode, compare double backprop with finite differences once per model
+   * (`checkExactHessian`, a few products on 8 samples) before the first product, and warn on
+   * the console, naming the operation, when they disagree; `false` skips it.
+   * @default {true}
+   */
+  checkExact?: boolean;
 }
 
 /** A Hessian as an operator on float64 vectors; holds tensors until disposed. */
@@ -135,6 +143,7 @@ export function hessianOperator(
         throw new Error("Cannot compute a Hessian-vector product: the operator was disposed");
       }
       checkVector(v, dim, "v", "compute a Hessian-vector product");
+      if (mode === "exact" && options.checkExact !== false) await checkExactHessianOnce(point);
       products++;
       return mode === "exact"
         ? await exactHvp(point, chunks, v)

@@ -9,6 +9,7 @@ export * from "./linear_stability_region.ts";
 export * from "./linear_stability_boundary.ts";
 export * from "./symbolic_loss.ts";
 export * from "./hessian_operator.ts";
+export * from "./check_exact_hessian.ts";
 export * from "./sharpness.ts";
 export * from "./top_hessian_eigenvalues.ts";
 export * from "./hessian_trace.ts";
