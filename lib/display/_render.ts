@@ -200,7 +200,12 @@ function quietLogger() {
   return logger;
 }
 
-/** A copy of the spec with the TeX in its titles, axis and legend titles as Unicode. */
+/**
+ * A copy of the spec ready to draw: the TeX in its titles, axis and legend titles as Unicode, and
+ * an encoding field such as "train.loss" or "a[0]" that Vega-Lite would read as a nested path
+ * escaped when the view's data have a key of exactly that name (otherwise the line draws
+ * nothing while the summary counts its records).
+ */
 export function texTitles(spec: VegaLiteSpec): VegaLiteSpec {
   const copy = structuredClone(spec);
   const convertTitle = (owner: Record<string, unknown>) => {
@@ -212,14 +217,24 @@ export function texTitles(spec: VegaLiteSpec): VegaLiteSpec {
       if (typeof o.subtitle === "string") o.subtitle = texToUnicode(o.subtitle);
     }
   };
-  const walk = (view: Record<string, unknown>) => {
+  const walk = (view: Record<string, unknown>, inherited?: unknown[]) => {
     convertTitle(view);
+    const values = (view.data as { values?: unknown } | undefined)?.values;
+    const rows = Array.isArray(values) ? values : inherited;
     const encoding = view.encoding as Record<string, unknown> | undefined;
     for (const def of Object.values(encoding ?? {})) {
       for (const d of Array.isArray(def) ? def : [def]) {
         if (!d || typeof d !== "object") continue;
         const channel = d as Record<string, unknown>;
         convertTitle(channel);
+        const field = channel.field;
+        if (
+          typeof field === "string" && /[.[\]]/.test(field) && !field.includes("\\") &&
+          rows?.some((r) => r && typeof r === "object" && Object.hasOwn(r, field))
+        ) {
+          channel.field = field.replace(/[.[\]]/g, (c) => `\\${c}`);
+          channel.title ??= field;
+        }
         for (const k of ["axis", "legend"]) {
           if (channel[k] && typeof channel[k] === "object") {
             convertTitle(channel[k] as Record<string, unknown>);
@@ -230,10 +245,14 @@ export function texTitles(spec: VegaLiteSpec): VegaLiteSpec {
     for (const k of ["layer", "hconcat", "vconcat", "concat"]) {
       const views = view[k];
       if (Array.isArray(views)) {
-        for (const v of views) if (v && typeof v === "object") walk(v as Record<string, unknown>);
+        for (const v of views) {
+          if (v && typeof v === "object") walk(v as Record<string, unknown>, rows);
+        }
       }
     }
-    if (view.spec && typeof view.spec === "object") walk(view.spec as Record<string, unknown>);
+    if (view.spec && typeof view.spec === "object") {
+      walk(view.spec as Record<string, unknown>, rows);
+    }
   };
   walk(copy as Record<string, unknown>);
   return copy;

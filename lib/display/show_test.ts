@@ -110,6 +110,18 @@ Deno.test("a line of a field named with dots or brackets is drawn", async () => 
   const result = await show(lineChart(data, { x: "a[0]", y: "train.loss" }));
   assert.match(result.svg, /<path[^>]*d="M[^"]*L[^"]*"[^>]*stroke="#4c78a8"/);
   assert.equal(result.summary, "line of train.loss vs a[0] (2 records)");
+  // A hand-written spec too: the field is escaped when the data have that key.
+  const hand = await show({
+    $schema: VEGA_LITE_SCHEMA,
+    mark: "line",
+    data: { values: data },
+    encoding: {
+      x: { field: "a[0]", type: "quantitative" },
+      y: { field: "train.loss", type: "quantitative" },
+    },
+  });
+  assert.match(hand.svg, /<path[^>]*d="M[^"]*L[^"]*"[^>]*stroke="#4c78a8"/);
+  assert.match(hand.svg, />train\.loss</);
 });
 
 Deno.test("titles of a hand-written spec take simple TeX too", async () => {

@@ -29,3 +29,16 @@ Deno.test("a table of a million rows renders without overflowing the stack", asy
   assert.equal(t.text.split("\n").length, 1_000_002);
   assert.match(t.text.split("\n")[1], /^─+ {2}─+$/);
 });
+
+Deno.test("a table marks NaN and infinities instead of leaving the cell empty", async () => {
+  const t = await table([{ step: 1, loss: NaN }, { step: 2, loss: Infinity }, {
+    step: 3,
+    loss: -Infinity,
+  }]);
+  assert.deepEqual(t.text.split("\n").slice(2).map((l) => l.trim().split(/\s+/)), [
+    ["1", "NaN"],
+    ["2", "∞"],
+    ["3", "−∞"],
+  ]);
+  assert.match(t.html, /<td style="text-align:right">NaN<\/td>/);
+});
