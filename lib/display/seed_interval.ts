@@ -156,3 +156,53 @@ function describe(values: unknown): string {
   if (!Array.isArray(values)) return String(values);
   return `[${values.slice(0, 6).map(String).join(", ")}${values.length > 6 ? ", …" : ""}]`;
 }
+
+/**
+ * An interval for one estimate with a known standard error (a fitted slope, a Monte-Carlo mean),
+ * estimate ± k·s.e., in the form the claim helpers check like a {@linkcode seedInterval}.
+ *
+ * @example A fitted exponent 1.36 with standard error 0.05
+ * ```ts
+ * import { estimateInterval } from "minima";
+ * import assert from "node:assert/strict";
+ *
+ * const i = estimateInterval(1.36, 0.05, { what: "fitted exponent" });
+ * assert.ok(Math.abs(i.low - 1.21) < 1e-12 && Math.abs(i.high - 1.51) < 1e-12);
+ * assert.equal(i.rule, "fitted exponent ± 3 s.e.");
+ * ```
+ *
+ * @param estimate The estimate.
+ * @param standardError Its standard error, ≥ 0.
+ * @param options k (standard errors on each side, default 3) and what the estimate is (default
+ *   "estimate"), for the rule in words.
+ * @returns The interval.
+ */
+export function estimateInterval(
+  estimate: number,
+  standardError: number,
+  options: { k?: number; what?: string } = {},
+): SeedInterval {
+  const where = "Cannot make an estimate interval";
+  if (typeof estimate !== "number" || !Number.isFinite(estimate)) {
+    throw new TypeError(`${where}: estimate must be a finite number, current value is ${estimate}`);
+  }
+  if (!(standardError >= 0) || !Number.isFinite(standardError)) {
+    throw new RangeError(
+      `${where}: standardError must be a finite number ≥ 0, current value is ${standardError}`,
+    );
+  }
+  const k = options.k ?? 3;
+  if (!(k > 0) || !Number.isFinite(k)) {
+    throw new RangeError(`${where}: k must be a positive number, current value is ${k}`);
+  }
+  return {
+    kind: "interval",
+    values: [estimate],
+    seeds: 1,
+    mean: estimate,
+    standardError,
+    low: estimate - k * standardError,
+    high: estimate + k * standardError,
+    rule: `${options.what ?? "estimate"} ± ${k} s.e.`,
+  };
+}

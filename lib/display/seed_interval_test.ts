@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isSeedInterval, seedInterval } from "./seed_interval.ts";
+import { estimateInterval, isSeedInterval, seedInterval } from "./seed_interval.ts";
 
 Deno.test("the standard-error rule is mean ± k·s/√n with the n − 1 sample deviation", () => {
   const values = [0.12, 0.15, 0.11, 0.18, 0.14, 0.16];
@@ -93,5 +93,32 @@ Deno.test("seedInterval rejects bad input with messages that name it", () => {
     () => seedInterval([1, 2], { rule: "bootstrap", resamples: 10 }),
     RangeError,
     "Cannot make a seed interval: resamples must be an integer of at least 100, current value is 10",
+  );
+});
+
+Deno.test("estimateInterval is estimate ± k·s.e. and rejects bad input with exact messages", () => {
+  const i = estimateInterval(2, 0.25, { k: 2, what: "slope" });
+  assert.deepEqual([i.low, i.high, i.mean, i.seeds], [1.5, 2.5, 2, 1]);
+  assert.equal(i.rule, "slope ± 2 s.e.");
+  assert.equal(isSeedInterval(i), true);
+  assert.throws(
+    () => estimateInterval(NaN, 1),
+    (e: Error) =>
+      e instanceof TypeError &&
+      e.message ===
+        "Cannot make an estimate interval: estimate must be a finite number, current value is NaN",
+  );
+  assert.throws(
+    () => estimateInterval(1, -1),
+    (e: Error) =>
+      e instanceof RangeError &&
+      e.message ===
+        "Cannot make an estimate interval: standardError must be a finite number ≥ 0, current value is -1",
+  );
+  assert.throws(
+    () => estimateInterval(1, 1, { k: 0 }),
+    (e: Error) =>
+      e.message ===
+        "Cannot make an estimate interval: k must be a positive number, current value is 0",
   );
 });
