@@ -161,3 +161,107 @@ Deno.test("hessianOperator rejects bad options, vectors and points with messages
   });
   p.dispose();
 });
+
+Deno.test("hessianOperator.matmat equals one matvec per vector, batched over replicas or looped", async () => {
+  const net: Mlp64 = { sizes: [3, 5, 4, 2], activation: "tanh" };
+  const p = await tinyProblem(net, "mse", 9, 4);
+  const d = p.theta.length;
+  const vs = [1, 2, 3].map((s) => Float64Array.from({ length: d }, (_, i) => Math.sin(s * i)));
+  // A model without applyReplicas takes one pass per direction.
+  const { applyReplicas: _, ...plain } = p.point.model;
+  for (const model of [p.point.model, plain]) {
+    const op = hessianOperator({ ...p.point, model }, { chunkSize: 4 });
+    const before = tf.memory().numTensors;
+    const single = [];
+    for (const v of vs) single.push(await op.matvec(v));
+    const batched = await op.matmat(vs);
+    assert.equal(op.products, 6);
+    assert.equal(tf.memory().numTensors, before, "no tensor leaks");
+    for (let r = 0; r < 3; r++) {
+      assert.ok(maxDiff(batched[r], single[r]) / maxAbs(single[r]) < 1e-6, `direction ${r}`);
+    }
+    op.dispose();
+  }
+  p.dispose();
+});
+
+Deno.test("hessianOperator.vectorStore computes on tensors and equals the host products", async () => {
+  const net: Mlp64 = { sizes: [3, 5, 2], activation: "tanh" };
+  const p = await tinyProblem(net, "cross-entropy", 6, 5, "one-hot");
+  const op = hessianOperator(p.point);
+  const d = op.dim;
+  const before = tf.memory().numTensors;
+  const store = op.vectorStore();
+  assert.equal(store.location, "device");
+  const vs = [1, 2].map((s) => Float64Array.from({ length: d }, (_, i) => Math.cos(s * i)));
+  const x = vs.map((v) => store.fromHost(v));
+  const ax = await store.apply(x);
+  const want = await op.matmat(vs);
+  for (let r = 0; r < 2; r++) {
+    const got = await store.toHost(ax[r]);
+    assert.ok(maxDiff(got, want[r]) / maxAbs(want[r]) < 1e-6, `direction ${r}`);
+  }
+  // xᵀ(Ax) is symmetric, as H is.
+  const c = await store.inner(x, ax);
+  assert.ok(Math.abs(c[1] - c[2]) < 1e-5 * Math.abs(c[0]));
+  const y = store.combine(x, Float64Array.of(1, 0, 0, 1), 2);
+  const z = store.subtract(y, x, Float64Array.of(1, 0, 0, 1));
+  assert.ok(maxAbs(await store.toHost(z[0])) === 0 && maxAbs(await store.toHost(z[1])) === 0);
+  store.dispose([...x, ...ax, ...z]);
+  assert.equal(tf.memory().numTensors, before, "every row disposed frees its block");
+  op.dispose();
+  p.dispose();
+});
+
+/** Counts the reads of tensor values to the host (data, dataSync) and the values read. */
+async function countReadbacks<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; reads: number; values: number }> {
+  const proto = tf.Tensor.prototype as unknown as {
+    data: (...a: unknown[]) => Promise<unknown>;
+    dataSync: (...a: unknown[]) => unknown;
+  };
+  const { data, dataSync } = proto;
+  let reads = 0, values = 0;
+  proto.data = function (this: tf.Tensor, ...a: unknown[]) {
+    reads++;
+    values += this.size;
+    return data.apply(this, a);
+  };
+  proto.dataSync = function (this: tf.Tensor, ...a: unknown[]) {
+    reads++;
+    values += this.size;
+    return dataSync.apply(this, a);
+  };
+  try {
+    return { result: await fn(), reads, values };
+  } finally {
+    proto.data = data;
+    proto.dataSync = dataSync;
+  }
+}
+
+Deno.test("Lanczos with vectors on the device reads back no d-vector per step, only small matrices", async () => {
+  const { sharpness } = await import("./sharpness.ts");
+  const { topHessianEigenvalues } = await import("./top_hessian_eigenvalues.ts");
+  const net: Mlp64 = { sizes: [8, 40, 40, 4], activation: "tanh" };
+  const p = await tinyProblem(net, "mse", 16, 6);
+  const d = p.theta.length; // 2,164
+  const host = await countReadbacks(() => sharpness(p.point, { tol: 1e-5, maxIterations: 20 }));
+  const device = await countReadbacks(() =>
+    sharpness(p.point, { tol: 1e-5, maxIterations: 20, vectors: "device" })
+  );
+  const steps = device.result.iterations / 2;
+  // The host path reads every product's d values back; the device path reads the final
+  // eigenvector once and, per step, coefficient matrices of at most (basis size)·2 values.
+  assert.ok(host.values >= host.result.iterations * d);
+  const perStep = (device.values - d) / steps;
+  assert.ok(perStep < 0.05 * d, `${perStep.toFixed(0)} values per step, d = ${d}`);
+  assert.ok(device.reads / steps <= 8, `${device.reads} reads in ${steps} steps`);
+  assert.ok(Math.abs(device.result.value - host.result.value) <= 2 * host.result.residual);
+  const before = tf.memory().numTensors;
+  const top = await topHessianEigenvalues(p.point, { k: 3, tol: 1e-5, vectors: "device" });
+  assert.equal(tf.memory().numTensors, before, "no tensor leaks");
+  assert.ok(top.trusted, top.warnings.join("; "));
+  p.dispose();
+});

@@ -2,6 +2,7 @@ import type { ProgressCallback } from "../_types.ts";
 import {
   stochasticLanczosQuadrature,
   type StochasticLanczosQuadratureResult,
+  type VectorLocation,
 } from "../linalg/mod.ts";
 import type { Seed } from "../random/mod.ts";
 import type { ObjectivePoint } from "../nn/mod.ts";
@@ -33,7 +34,13 @@ export interface HessianSpectralDensityOptions extends HessianOptions {
    * @default {0}
    */
   seed?: Seed;
-  /** Called after every Hessian-vector product. Silent by default. */
+  /**
+   * `"device"` keeps the Lanczos vectors as tensors on the backend (small coefficient matrices
+   * read back per step); `"host"` uses float64 arrays.
+   * @default {"host"}
+   */
+  vectors?: VectorLocation;
+  /** Called after every Lanczos step of all probes (one batched pass). Silent by default. */
   onProgress?: ProgressCallback;
 }
 
@@ -83,6 +90,7 @@ export async function hessianSpectralDensity(
       gridSize: options.gridSize,
       range: options.range,
       seed: options.seed,
+      vectors: options.vectors,
       onProgress: options.onProgress,
     });
     return { ...r, samples: op.samples };

@@ -1,5 +1,5 @@
 import type { ProgressCallback } from "../_types.ts";
-import { hutchinsonTrace, hutchPlusPlusTrace } from "../linalg/mod.ts";
+import { hutchinsonTrace, hutchPlusPlusTrace, type VectorLocation } from "../linalg/mod.ts";
 import type { Seed } from "../random/mod.ts";
 import type { ObjectivePoint } from "../nn/mod.ts";
 import { hessianOperator, type HessianOptions } from "./hessian_operator.ts";
@@ -22,7 +22,13 @@ export interface HessianTraceOptions extends HessianOptions {
    * @default {0}
    */
   seed?: Seed;
-  /** Called after every Hessian-vector product. Silent by default. */
+  /**
+   * `"device"` keeps the probes as tensors on the backend (only inner products read back);
+   * `"host"` uses float64 arrays.
+   * @default {"host"}
+   */
+  vectors?: VectorLocation;
+  /** Called after every batch of Hessian-vector products. Silent by default. */
   onProgress?: ProgressCallback;
 }
 
@@ -30,7 +36,11 @@ export interface HessianTraceOptions extends HessianOptions {
 export interface HessianTraceResult {
   /** The estimate of tr(H). */
   value: number;
-  /** Its standard error (from the spread of the probes). */
+  /**
+   * Its standard error, from the spread of the probes: (value − tr H)/standardError is close
+   * to a standard normal (checked over seeds against exact Hessians; for Hutch++ the sketched
+   * part is exact given the sketch and the error is that of the residual part).
+   */
   standardError: number;
   /** Hessian-vector products used. */
   matvecs: number;
@@ -86,6 +96,7 @@ export async function hessianTrace(
       const r = await hutchPlusPlusTrace(op, {
         matvecs,
         seed: options.seed,
+        vectors: options.vectors,
         onProgress: options.onProgress,
       });
       return {
@@ -99,6 +110,7 @@ export async function hessianTrace(
     const r = await hutchinsonTrace(op, {
       probes: matvecs,
       seed: options.seed,
+      vectors: options.vectors,
       onProgress: options.onProgress,
     });
     return {

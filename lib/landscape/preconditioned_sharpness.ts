@@ -107,6 +107,8 @@ export async function preconditionedSharpness(
       residual: r.residuals[0],
       iterations: r.iterations,
       converged: r.converged,
+      trusted: r.trusted,
+      warnings: r.warnings,
       method,
       samples: op.samples,
     };

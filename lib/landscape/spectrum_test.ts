@@ -6,7 +6,7 @@ import { topHessianEigenvalues } from "./top_hessian_eigenvalues.ts";
 import { hessianTrace } from "./hessian_trace.ts";
 import { hessianSpectralDensity } from "./hessian_spectral_density.ts";
 import { tinyProblem } from "./_test_problems.ts";
-import { assertClose } from "../_test_util.ts";
+import { assertAllClose, assertClose } from "../_test_util.ts";
 
 const NET: Mlp64 = { sizes: [2, 3, 3], activation: "tanh" };
 
@@ -39,10 +39,12 @@ Deno.test("sharpness by Lanczos and by power iteration equals the float64 top ei
 
 Deno.test("topHessianEigenvalues returns the top-k and the most negative float64 eigenvalues", async () => {
   const { p, eig, d } = await setup();
-  const top = await topHessianEigenvalues(p.point, { k: 3, tol: 1e-6 });
+  const top = await topHessianEigenvalues(p.point, { k: 3, tol: 1e-5 });
   for (let i = 0; i < 3; i++) assertClose(top.values[i], eig[d - 1 - i], { atol: 1e-5 }, `λ${i}`);
   assert.deepEqual(top.rows.map((r) => r.index), [1, 2, 3]);
-  const bottom = await topHessianEigenvalues(p.point, { k: 1, which: "smallest", tol: 1e-6 });
+  assert.ok(top.trusted && top.converged);
+  assert.deepEqual(top.warnings, []);
+  const bottom = await topHessianEigenvalues(p.point, { k: 1, which: "smallest", tol: 1e-5 });
   assertClose(bottom.values[0], eig[0], { atol: 1e-5 }, "λ_min");
   assert.ok(eig[0] < 0, "this point has negative curvature, so the check means something");
   p.dispose();
@@ -72,12 +74,72 @@ Deno.test("hessianSpectralDensity with d Lanczos steps has the extreme eigenvalu
   p.dispose();
 });
 
+Deno.test("sharpness and topHessianEigenvalues report residuals that bound the exact Hessian's", async () => {
+  const { p, H, d, eig } = await setup();
+  const { matvec64 } = await import("../nn/_float64_reference.ts");
+  const trueResidual = (value: number, v: Float64Array) => {
+    const hv = matvec64(H, v);
+    return Math.hypot(...hv.map((x, i) => x - value * v[i]));
+  };
+  for (const tol of [1e-3, 1e-5]) {
+    const s = await sharpness(p.point, { tol });
+    assert.ok(s.trusted);
+    assert.ok(trueResidual(s.value, s.vector) <= s.residual, `tol ${tol}`);
+    assert.ok(Math.abs(s.value - eig[d - 1]) <= s.residual);
+    const top = await topHessianEigenvalues(p.point, { k: 3, tol });
+    top.values.forEach((v, i) => {
+      assert.ok(trueResidual(v, top.vectors[i]) <= top.residuals[i], `pair ${i}, tol ${tol}`);
+      assert.ok(Math.abs(v - eig[d - 1 - i]) <= top.residuals[i]);
+    });
+  }
+  // Asking for more than float32 products can deliver raises the tolerance, and says so.
+  const tight = await topHessianEigenvalues(p.point, { k: 1, tol: 1e-9 });
+  assert.deepEqual(tight.warnings, [
+    "tol 1e-9 is below what these products can deliver: each carries a relative error of about 4.8e-7 (op.relativeError), so a residual cannot be trusted below that times ‖A‖; using tol 1.9e-6 instead",
+  ]);
+  assert.ok(tight.trusted);
+  p.dispose();
+});
+
+Deno.test("topHessianEigenvalues returns every copy of a repeated top eigenvalue", async () => {
+  // A linear model with MSE on axis-aligned inputs s_i e_i has H = diag(s_i²)/n: three inputs at
+  // scale 2 make the top eigenvalue 4/30 with multiplicity 3, above a block of 2.
+  const { createDataset, mlp, mse } = await import("../nn/mod.ts").then(async (nn) => ({
+    ...nn,
+    createDataset: (await import("../data/mod.ts")).createDataset,
+  }));
+  const d = 30;
+  const scales = [2, 2, 2, 1.5, ...Array.from({ length: d - 4 }, (_, i) => 1.2 - 0.03 * i)];
+  const xs = scales.map((s, i) => Array.from({ length: d }, (_, j) => (i === j ? s : 0)));
+  const data = createDataset(xs, xs.map(() => [0]));
+  const model = mlp([d, 1], { bias: false, activation: "identity" });
+  const params = [tf.tensor2d(Array.from({ length: d }, (_, i) => [Math.sin(i)]))];
+  const point = { model, loss: mse, data, params };
+  const r = await topHessianEigenvalues(point, { k: 4, tol: 1e-5 });
+  assert.ok(r.trusted, r.warnings.join("; "));
+  assertAllClose(r.values, [4 / 30, 4 / 30, 4 / 30, 2.25 / 30], { atol: 1e-6 }, "every copy");
+  const forced = await sharpness(point, { detectMultiplicity: true, tol: 1e-5 });
+  assertClose(forced.value, 4 / 30, { atol: 1e-6 }, "sharpness with detectMultiplicity");
+  params[0].dispose();
+  data.dispose();
+});
+
 Deno.test("spectral measurements reject bad methods", async () => {
   const { p } = await setup();
   await assert.rejects(() => sharpness(p.point, { method: "arnoldi" as "power" }), {
     name: "TypeError",
     message:
       'Cannot measure the sharpness: method must be "lanczos" or "power", current value is "arnoldi"',
+  });
+  await assert.rejects(() => sharpness(p.point, { method: "power", blockSize: 2 }), {
+    name: "TypeError",
+    message:
+      'Cannot measure the sharpness: blockSize applies to method "lanczos" only, not "power"',
+  });
+  await assert.rejects(() => topHessianEigenvalues(p.point, { k: 22 }), {
+    name: "RangeError",
+    message:
+      "Cannot compute the top Hessian eigenvalues: k must be an integer in [1, 21] (the parameter count), current value is 22",
   });
   await assert.rejects(() => hessianTrace(p.point, { method: "exact" as "hutch++" }), {
     name: "TypeError",

@@ -140,6 +140,12 @@ export async function apply(
   return out;
 }
 
+/** A short number for messages: two significant digits, exponent form below 1e-3 (1.9e-6). */
+export function short(x: number): string {
+  const r = Number(x.toPrecision(2));
+  return Math.abs(r) < 1e-3 && r !== 0 ? r.toExponential() : String(r);
+}
+
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return `an array of length ${value.length}`;

@@ -62,9 +62,13 @@ Deno.test("hutchinsonTrace uses one product per probe, is seeded, and reports pr
   assert.equal(counted.count, 17);
   assert.equal(a.probes, 17);
   assert.equal(a.samples.length, 17);
-  assert.deepEqual(seen, Array.from({ length: 17 }, (_, i) => i + 1));
+  // Progress after each batch of 8 probes.
+  assert.deepEqual(seen, [8, 16, 17]);
   const b = await hutchinsonTrace(op, { probes: 17, seed: 4 });
   assert.deepEqual(a, b);
+  // The same probes in other batches: the same estimate (these float64 products are exact).
+  const one = await hutchinsonTrace(op, { probes: 17, seed: 4, batchSize: 1 });
+  assert.deepEqual(one.samples, a.samples);
   const c = await hutchinsonTrace(op, { probes: 17, seed: 5 });
   assert.notEqual(c.trace, a.trace);
   // The mean of the samples is the estimate.

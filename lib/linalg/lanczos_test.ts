@@ -148,9 +148,12 @@ Deno.test("lanczos is reproducible by seed, honours startVector and does not mod
   assert.deepEqual(a, b);
   const start = Float64Array.from(known.eigenvectors[0]);
   const c = await lanczos(known.op, { startVector: start, tol: 1e-10 });
-  // An exact eigenvector spans an invariant Krylov space at once.
+  // An exact eigenvector has residual 0 at once: one block step (the start vector and a random
+  // one), or one product with a block of one.
   assertClose(c.values[0], 10, { rtol: 1e-12 });
-  assert.equal(c.iterations, 1);
+  assert.equal(c.iterations, 2);
+  const single = await lanczos(known.op, { startVector: start, tol: 1e-10, blockSize: 1 });
+  assert.equal(single.iterations, 1);
   assert.deepEqual(start, known.eigenvectors[0]);
 });
 
@@ -171,7 +174,8 @@ Deno.test("lanczos handles an aliasing identity matvec and reports progress", as
   });
   assert.ok(res.converged);
   assertAllClose(res.values, [1, 1], { atol: 1e-14 }, "identity");
-  assert.deepEqual(seen, Array.from({ length: res.iterations }, (_, i) => i + 1));
+  // Progress after each block step of two products.
+  assert.deepEqual(seen, Array.from({ length: res.iterations / 2 }, (_, i) => 2 * (i + 1)));
 });
 
 Deno.test("lanczos rejects bad input with messages that name the argument", async () => {
@@ -231,4 +235,107 @@ Deno.test("lanczos rejects bad input with messages that name the argument", asyn
         "Cannot run Lanczos: op must be a LinearOperator { dim, matvec }, current value is null",
     },
   );
+});
+
+Deno.test("lanczos with one start vector skips an eigenvector it nearly misses; a block of two does not", async () => {
+  // d = 200, top 1.05, 1, 0.9 over a bulk in [0, 0.8]; the start vector is orthogonal to the top
+  // eigenvector (up to rounding), as a warm start can be when the top two eigenvalues cross.
+  const spectrum = [1.05, 1, 0.9, ...Array.from({ length: 197 }, (_, i) => 0.8 * i / 196)];
+  const known = matrixWithSpectrum(spectrum, 11);
+  const start = new Rng(12).fillNormal(new Float64Array(200));
+  const c = known.eigenvectors[0].reduce((s, u, i) => s + u * start[i], 0);
+  known.eigenvectors[0].forEach((u, i) => (start[i] -= c * u));
+  const single = await lanczos(known.op, { tol: 1e-3, startVector: start, blockSize: 1 });
+  // The failure this guards against: the second eigenvalue reported as the top, converged.
+  assert.ok(single.converged);
+  assertClose(single.values[0], 1, { atol: 1e-3 }, "one vector: top eigenvalue skipped");
+  const block = await lanczos(known.op, { tol: 1e-3, startVector: start });
+  assert.equal(block.blockSize, 2);
+  assert.ok(block.trusted, block.warnings.join("; "));
+  assert.ok(Math.abs(block.values[0] - 1.05) <= block.residuals[0], `${block.values[0]}`);
+});
+
+Deno.test("lanczos returns every copy of a repeated top eigenvalue without being asked", async () => {
+  // Multiplicity 3 above a block of 2: the cluster of two equal values followed by a smaller one
+  // triggers the check in the complement by itself.
+  const spectrum = [7, 7, 7, 3, ...Array.from({ length: 96 }, (_, i) => 2 * i / 95 - 1)];
+  const known = matrixWithSpectrum(spectrum, 13);
+  const res = await lanczos(known.op, { k: 4, tol: 1e-8 });
+  assert.ok(res.trusted, res.warnings.join("; "));
+  assertAllClose(res.values, [7, 7, 7, 3], { atol: 1e-7 }, "every copy");
+  assert.ok(res.runs >= 2, `runs ${res.runs}`);
+  // When the copies fill the top k, no check is needed.
+  const two = await lanczos(known.op, { k: 2, tol: 1e-8 });
+  assert.equal(two.runs, 1);
+  assertAllClose(two.values, [7, 7], { atol: 1e-7 }, "k = 2");
+});
+
+Deno.test("lanczos adds the operator's product error to its residuals and raises a tolerance below it", async () => {
+  const known = matrixWithSpectrum(clusteredSpectrum(), 14);
+  const noisy = { ...known.op, relativeError: 1e-7 };
+  const res = await lanczos(noisy, { k: 2, tol: 1e-8 });
+  assert.equal(res.tol, 4e-7);
+  assert.deepEqual(res.warnings, [
+    "tol 1e-8 is below what these products can deliver: each carries a relative error of about 1e-7 (op.relativeError), so a residual cannot be trusted below that times ‖A‖; using tol 4e-7 instead",
+  ]);
+  assertClose(res.productError, 1e-7 * 10, { rtol: 1e-6 }, "ε·‖T‖");
+  for (const r of res.residuals) assert.ok(r >= res.productError && r <= 4e-7 * 10, `${r}`);
+  // Without a stated error, nothing is added.
+  const exact = await lanczos(known.op, { k: 2, tol: 1e-8 });
+  assert.equal(exact.productError, 0);
+  assert.deepEqual(exact.warnings, []);
+});
+
+Deno.test("lanczos says why a result is not trusted", async () => {
+  const known = matrixWithSpectrum(clusteredSpectrum(), 15);
+  const res = await lanczos(known.op, { k: 3, maxIterations: 6, tol: 1e-12 });
+  assert.equal(res.trusted, false);
+  assert.equal(res.warnings.length, 1);
+  assert.match(
+    res.warnings[0],
+    /^pairs (\d, )*\d did not reach tol 1e-12 within 6 products per run; raise maxIterations or tol$/,
+  );
+});
+
+Deno.test("lanczos checks blockSize, vectors and op.relativeError", async () => {
+  const op = denseOperator([2, 1, 1, 2], 2);
+  const cases: [unknown, unknown, string, string][] = [
+    [
+      op,
+      { blockSize: 3 },
+      "RangeError",
+      "blockSize must be an integer in [1, 2], current value is 3",
+    ],
+    [
+      op,
+      { blockSize: 0 },
+      "RangeError",
+      "blockSize must be an integer in [1, 2], current value is 0",
+    ],
+    [
+      op,
+      { vectors: "gpu" },
+      "TypeError",
+      'vectors must be "host" or "device", current value is "gpu"',
+    ],
+    [
+      op,
+      { vectors: "device" },
+      "TypeError",
+      'vectors "device" needs an operator with a vectorStore() (a Hessian operator has one), this operator has none',
+    ],
+    [
+      { ...op, relativeError: -1 },
+      {},
+      "RangeError",
+      "op.relativeError must be a finite number ≥ 0, current value is -1",
+    ],
+  ];
+  for (const [o, options, name, message] of cases) {
+    // deno-lint-ignore no-explicit-any
+    await assert.rejects(() => lanczos(o as any, options as any), {
+      name,
+      message: `Cannot run Lanczos: ${message}`,
+    });
+  }
 });

@@ -1,16 +1,36 @@
+import type { VectorStore } from "./vector_store.ts";
+
 /**
  * A symmetric linear map given only through its action, the one interface every spectral
  * estimator consumes: a Hessian through Hessian-vector products, a noise covariance through
  * per-sample gradients, or an explicit matrix in tests.
  *
  * `matvec` may be asynchronous (tensor backends download results with `await t.data()`); the
- * estimators always await it. It must not keep or modify its argument.
+ * estimators always await it. It must not keep or modify its argument. The optional members let
+ * an operator do better than one float64 product at a time: several products in one pass, vectors
+ * that stay on a device, and a statement of its own rounding error.
  */
 export interface LinearOperator {
   /** The dimension d of the space the operator acts on. */
   readonly dim: number;
   /** y = A v for v of length `dim`. */
   matvec(v: Float64Array): Float64Array | Promise<Float64Array>;
+  /**
+   * Optional: A v for several vectors at once (e.g. one batched double-backprop pass); same
+   * contract as `matvec` for each.
+   */
+  matmat?(vs: readonly Float64Array[]): Float64Array[] | Promise<Float64Array[]>;
+  /**
+   * Optional: a store whose vectors stay where the products are computed (tensors on the
+   * operator's backend), for estimators run with `vectors: "device"`.
+   */
+  vectorStore?(): VectorStore<unknown>;
+  /**
+   * Optional: the relative error ε of one product, ‖Ã v − A v‖ ≲ ε·‖A‖·‖v‖ (float32 products:
+   * a small multiple of 2⁻²³ ≈ 1.2e-7). The eigensolvers add it to their residuals and clamp
+   * tolerances below it; absent, products count as exact to float64 rounding.
+   */
+  readonly relativeError?: number;
 }
 
 /**

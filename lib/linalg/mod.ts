@@ -1,10 +1,12 @@
 /**
- * Float64 matrix-free linear algebra: operators, power iteration, Lanczos, trace and spectral
- * density estimators. Plain TypeScript, no tensors.
+ * Matrix-free linear algebra: operators, power iteration, block Lanczos, trace and spectral
+ * density estimators. Plain TypeScript, no tensors: vectors are float64 arrays, or live wherever
+ * an operator's own {@linkcode VectorStore} keeps them (tensors on a device).
  *
  * @module
  */
 export * from "./linear_operator.ts";
+export * from "./vector_store.ts";
 export * from "./tridiagonal_eigen.ts";
 export * from "./power_iteration.ts";
 export * from "./lanczos.ts";

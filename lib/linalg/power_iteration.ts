@@ -1,16 +1,18 @@
 import type { LinearOperator } from "./linear_operator.ts";
 import type { ProgressCallback } from "../_types.ts";
-import type { Seed } from "../random/mod.ts";
+import type { Rng, Seed } from "../random/mod.ts";
 import {
-  apply,
   checkCallback,
   checkInteger,
   checkOperator,
   checkPositive,
   checkStartVector,
   rngFrom,
+  short,
 } from "./_checks.ts";
-import { axpy, dot, norm2, orthogonalize, scale } from "./_vector.ts";
+import type { VectorLocation, VectorStore } from "./vector_store.ts";
+import { storeFor } from "./_store_choice.ts";
+import { productRelativeError, TOLERANCE_FLOOR_FACTOR, toleranceWarning } from "./_tolerance.ts";
 
 /** Options for {@linkcode powerIteration}. */
 export interface PowerIterationOptions {
@@ -27,7 +29,9 @@ export interface PowerIterationOptions {
   maxIterations?: number;
   /**
    * Convergence: ‖Av − λv‖ ≤ tol·max(|λ|, |λ_1|) for the unit iterate v and its Rayleigh quotient λ
-   * (λ_1 the first value found). For float32 operators (tensor HVPs) about 1e-4 is reachable.
+   * (λ_1 the first value found), the residual including the products' own error when the operator
+   * states one (`op.relativeError`); a tolerance below 4·op.relativeError is raised to it, with a
+   * warning.
    * @default {1e-6}
    */
   tol?: number;
@@ -38,6 +42,12 @@ export interface PowerIterationOptions {
   seed?: Seed;
   /** A start vector for the first eigenpair, instead of a random one (copied, not modified). */
   startVector?: ArrayLike<number>;
+  /**
+   * Where the iterates live: `"host"` (float64 arrays) or `"device"` (the operator's
+   * `vectorStore()`, only scalars read back per product).
+   * @default {"host"}
+   */
+  vectors?: VectorLocation;
   /** Called after every matrix–vector product (done = products so far). Silent by default. */
   onProgress?: ProgressCallback;
 }
@@ -48,7 +58,10 @@ export interface PowerIterationResult {
   values: Float64Array;
   /** Unit eigenvector estimates, `vectors[i]` for `values[i]`, mutually orthogonal. */
   vectors: Float64Array[];
-  /** Residual norms ‖A v_i − λ_i v_i‖ (of the deflated operator, which A matches on v_i's space). */
+  /**
+   * Residual norms ‖A v_i − λ_i v_i‖ (of the deflated operator, which A matches on v_i's space),
+   * plus the products' error ε·max(|λ_i|, |λ_1|) when the operator states one.
+   */
   residuals: Float64Array;
   /** Matrix–vector products spent on each pair. */
   iterationsEach: number[];
@@ -58,6 +71,17 @@ export interface PowerIterationResult {
   convergedEach: boolean[];
   /** Whether all k pairs met the tolerance. */
   converged: boolean;
+  /**
+   * Converged, with nothing that suggests a skipped eigenvalue. Power iteration converges to the
+   * dominant eigenvector only if the start vector has a component along it; a random start has
+   * one, but a warm start may not, so a result from a `startVector` is not trusted (rerun without
+   * it, or use {@linkcode lanczos}, whose block of random vectors guards against this).
+   */
+  trusted: boolean;
+  /** Why the result is not trusted, or what was changed (a raised tolerance). */
+  warnings: string[];
+  /** The tolerance used. */
+  tol: number;
 }
 
 /**
@@ -99,63 +123,124 @@ export async function powerIteration(
   checkInteger(k, "k", action, 1, dim);
   const maxIterations = options.maxIterations ?? 1000;
   checkInteger(maxIterations, "maxIterations", action, 1);
-  const tol = options.tol ?? 1e-6;
-  checkPositive(tol, "tol", action);
+  const requestedTol = options.tol ?? 1e-6;
+  checkPositive(requestedTol, "tol", action);
   checkCallback(options.onProgress, "onProgress", action);
+  const eps = productRelativeError(op, action);
+  const store = storeFor(op, options.vectors, action);
   const rng = rngFrom(options.seed, action);
   const first = options.startVector === undefined
     ? undefined
     : checkStartVector(options.startVector, dim, action);
+  return await iterate(store, {
+    k,
+    maxIterations,
+    requestedTol,
+    eps,
+    rng,
+    first,
+    onProgress: options.onProgress,
+  });
+}
 
+interface PowerSettings {
+  k: number;
+  maxIterations: number;
+  requestedTol: number;
+  eps: number;
+  rng: Rng;
+  first: Float64Array | undefined;
+  onProgress: ProgressCallback | undefined;
+}
+
+async function iterate<V>(store: VectorStore<V>, s: PowerSettings): Promise<PowerIterationResult> {
+  const { k, maxIterations, eps } = s;
+  const dim = store.dim;
+  const warnings: string[] = [];
+  const floorTol = TOLERANCE_FLOOR_FACTOR * eps;
+  const tol = Math.max(s.requestedTol, floorTol);
+  if (tol > s.requestedTol) {
+    warnings.push(toleranceWarning(s.requestedTol, eps, floorTol));
+  }
   const values: number[] = [];
-  const vectors: Float64Array[] = [];
+  const vectors: V[] = [];
   const residuals: number[] = [];
   const iterationsEach: number[] = [];
   const convergedEach: boolean[] = [];
   let total = 0;
+  const deflate = async (w: V[]): Promise<V[]> =>
+    vectors.length === 0 ? w : store.subtract(w, vectors, await store.inner(vectors, w));
+  const norm = async (v: V) => Math.sqrt(Math.max(0, (await store.inner([v], [v]))[0]));
 
-  for (let i = 0; i < k; i++) {
-    let v = i === 0 && first ? first : rng.fillNormal(new Float64Array(dim));
-    orthogonalize(v, vectors);
-    let n = norm2(v);
-    if (n === 0) {
-      // A start vector inside the span already found: fall back to a random one.
-      v = orthogonalize(rng.fillNormal(new Float64Array(dim)), vectors);
-      n = norm2(v);
-    }
-    scale(1 / n, v);
-    let lambda = 0, residual = Infinity, used = 0, converged = false;
-    while (used < maxIterations) {
-      const w = await apply(op, v, action);
-      used++;
-      total++;
-      options.onProgress?.({ done: total, total: k * maxIterations, label: "power iteration" });
-      orthogonalize(w, vectors);
-      lambda = dot(v, w);
-      const wNorm = norm2(w);
-      // ‖w − λv‖² = ‖w‖² − λ² for unit v; computed directly to avoid cancellation.
-      residual = norm2(axpy(-lambda, v, Float64Array.from(w)));
-      const scaleRef = Math.max(Math.abs(lambda), values.length > 0 ? Math.abs(values[0]) : 0);
-      if (residual <= tol * scaleRef || wNorm === 0) {
-        converged = true;
-        break;
+  try {
+    for (let i = 0; i < k; i++) {
+      const host = i === 0 && s.first ? s.first : s.rng.fillNormal(new Float64Array(dim));
+      let [v] = await deflate([store.fromHost(host)]);
+      let n = await norm(v);
+      if (n === 0) {
+        // A start vector inside the span already found: fall back to a random one.
+        store.dispose([v]);
+        [v] = await deflate([store.fromHost(s.rng.fillNormal(new Float64Array(dim)))]);
+        n = await norm(v);
       }
-      v = scale(1 / wNorm, w);
+      v = store.scale(v, 1 / n);
+      let lambda = 0, residual = Infinity, used = 0, converged = false;
+      while (used < maxIterations) {
+        let [w] = await store.apply([v]);
+        used++;
+        total++;
+        s.onProgress?.({ done: total, total: k * maxIterations, label: "power iteration" });
+        [w] = await deflate([w]);
+        // λ = vᵀw and ‖w‖² in one read; the residual w − λv is formed (‖w‖² − λ² cancels).
+        const g = await store.inner([v, w], [w]);
+        lambda = g[0];
+        const wNorm = Math.sqrt(Math.max(0, g[1]));
+        const [r] = store.combine([w, v], Float64Array.of(1, -lambda), 1);
+        const scaleRef = Math.max(Math.abs(lambda), values.length > 0 ? Math.abs(values[0]) : 0);
+        residual = (await norm(r)) + eps * scaleRef;
+        store.dispose([r]);
+        if (residual <= tol * scaleRef || wNorm === 0) {
+          converged = true;
+          store.dispose([w]);
+          break;
+        }
+        store.dispose([v]);
+        v = store.scale(w, 1 / wNorm);
+      }
+      values.push(lambda);
+      vectors.push(v);
+      residuals.push(residual);
+      iterationsEach.push(used);
+      convergedEach.push(converged);
     }
-    values.push(lambda);
-    vectors.push(v);
-    residuals.push(residual);
-    iterationsEach.push(used);
-    convergedEach.push(converged);
+    const converged = convergedEach.every(Boolean);
+    if (!converged) {
+      const missing = convergedEach.flatMap((c, i) => c ? [] : [i]);
+      warnings.push(
+        `pairs ${missing.join(", ")} did not reach tol ${
+          short(tol)
+        } within ${maxIterations} products each; raise maxIterations or tol, or use lanczos`,
+      );
+    } else if (s.first !== undefined) {
+      warnings.push(
+        "power iteration from a start vector finds the dominant eigenvector only if the start vector has a component along it; a skipped eigenvalue cannot be ruled out",
+      );
+    }
+    const hostVectors: Float64Array[] = [];
+    for (const v of vectors) hostVectors.push(await store.toHost(v));
+    return {
+      values: Float64Array.from(values),
+      vectors: hostVectors,
+      residuals: Float64Array.from(residuals),
+      iterationsEach,
+      iterations: total,
+      convergedEach,
+      converged,
+      trusted: converged && s.first === undefined,
+      warnings,
+      tol,
+    };
+  } finally {
+    store.dispose(vectors);
   }
-
-  return {
-    values: Float64Array.from(values),
-    vectors,
-    residuals: Float64Array.from(residuals),
-    iterationsEach,
-    iterations: total,
-    convergedEach,
-    converged: convergedEach.every(Boolean),
-  };
 }

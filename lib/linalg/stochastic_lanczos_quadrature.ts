@@ -1,9 +1,11 @@
 import type { LinearOperator } from "./linear_operator.ts";
 import type { ProgressCallback } from "../_types.ts";
-import type { Seed } from "../random/mod.ts";
+import type { Rng, Seed } from "../random/mod.ts";
 import { checkCallback, checkInteger, checkOperator, checkPositive, rngFrom } from "./_checks.ts";
-import { LanczosProcess } from "./_lanczos_process.ts";
-import { tql } from "./_tql.ts";
+import { BlockLanczos } from "./_block_lanczos.ts";
+import { symmetricEigen } from "./_symmetric_eigen.ts";
+import { storeFor } from "./_store_choice.ts";
+import type { VectorLocation, VectorStore } from "./vector_store.ts";
 
 /** Options for {@linkcode stochasticLanczosQuadrature}. */
 export interface StochasticLanczosQuadratureOptions {
@@ -37,7 +39,13 @@ export interface StochasticLanczosQuadratureOptions {
    * @default {0}
    */
   seed?: Seed;
-  /** Called after every matrix–vector product. Silent by default. */
+  /**
+   * Where the Lanczos vectors live: `"host"` (float64 arrays) or `"device"` (the operator's
+   * `vectorStore()`; only small coefficient matrices are read back).
+   * @default {"host"}
+   */
+  vectors?: VectorLocation;
+  /** Called after every Lanczos step of all probes (done = products so far). Silent by default. */
   onProgress?: ProgressCallback;
 }
 
@@ -74,6 +82,9 @@ export interface StochasticLanczosQuadratureResult {
  * ≤ 2m−1. Averaging over probes and replacing each node by a Gaussian of width σ gives
  * φ_σ(t) = (1/P) Σ_l Σ_i τ_{l,i}² N(t; θ_{l,i}, σ²), whose moments approximate tr(A^k)/d
  * (the second one plus σ²).
+ *
+ * The probes' Lanczos processes advance in lockstep, so each step's products are one block (one
+ * batched pass when the operator has `matmat` or a device store).
  *
  * @see Ghorbani, Krishnan, Xiao, "An investigation into neural net optimization via Hessian
  * eigenvalue density", ICML 2019, arXiv 1901.10159; Lin, Saad, Yang, "Approximating spectral
@@ -128,26 +139,15 @@ export async function stochasticLanczosQuadrature(
     }
   }
   checkCallback(options.onProgress, "onProgress", action);
+  const store = storeFor(op, options.vectors, action);
   const rng = rngFrom(options.seed, action);
-
-  const nodes: Float64Array[] = [];
-  const weights: Float64Array[] = [];
-  const stepsTaken: number[] = [];
-  let matvecs = 0;
-  for (let l = 0; l < probes; l++) {
-    const v = rng.fillRademacher(new Float64Array(dim));
-    // An invariant Krylov space makes the quadrature exact: stop there, never restart.
-    const process = new LanczosProcess(op, v, rng, action, [], "stop");
-    while (process.steps < steps && await process.step()) {
-      matvecs++;
-      options.onProgress?.({ done: matvecs, total: probes * steps, label: "spectral density" });
-    }
-    const { values, rows } = tql(process.alpha, process.beta, [0]);
-    nodes.push(values);
-    weights.push(Float64Array.from(rows[0], (t) => t * t));
-    stepsTaken.push(process.steps);
-  }
-
+  const { nodes, weights, stepsTaken, matvecs } = await quadrature(
+    store,
+    rng,
+    probes,
+    steps,
+    options.onProgress,
+  );
   let lo = Infinity, hi = -Infinity;
   for (const t of nodes) {
     lo = Math.min(lo, t[0]);
@@ -170,4 +170,51 @@ export async function stochasticLanczosQuadrature(
     density.push({ lambda, density: sum * norm });
   }
   return { density, nodes, weights, sigma, steps: stepsTaken, matvecs };
+}
+
+/** Gauss nodes and weights of each probe, the probes' Lanczos runs advanced in lockstep. */
+async function quadrature<V>(
+  store: VectorStore<V>,
+  rng: Rng,
+  probes: number,
+  steps: number,
+  onProgress: ProgressCallback | undefined,
+) {
+  const dim = store.dim;
+  const processes: BlockLanczos<V>[] = [];
+  let matvecs = 0;
+  try {
+    for (let l = 0; l < probes; l++) {
+      const v = store.fromHost(rng.fillRademacher(new Float64Array(dim)));
+      // An invariant Krylov space makes the quadrature exact: stop there, never restart.
+      const process = new BlockLanczos(store, [v], rng, [], "stop");
+      await process.init();
+      processes.push(process);
+    }
+    for (let step = 0; step < steps; step++) {
+      const active = processes.filter((p) => !p.exhausted && p.size < steps);
+      if (active.length === 0) break;
+      const blocks = active.map((p) => p.begin());
+      const products = await store.apply(blocks.flat());
+      let offset = 0;
+      for (const [i, p] of active.entries()) {
+        await p.finish(products.slice(offset, offset + blocks[i].length));
+        offset += blocks[i].length;
+      }
+      matvecs += products.length;
+      onProgress?.({ done: matvecs, total: probes * steps, label: "spectral density" });
+    }
+    const nodes: Float64Array[] = [];
+    const weights: Float64Array[] = [];
+    const stepsTaken: number[] = [];
+    for (const p of processes) {
+      const { values, vectors } = symmetricEigen(p.projected(), p.size);
+      nodes.push(values);
+      weights.push(Float64Array.from(vectors, (s) => s[0] * s[0]));
+      stepsTaken.push(p.size);
+    }
+    return { nodes, weights, stepsTaken, matvecs };
+  } finally {
+    for (const p of processes) p.dispose();
+  }
 }

@@ -44,6 +44,28 @@ Deno.test("mlp.apply with per-sample parameters gives each sample its own networ
   x.dispose();
 });
 
+Deno.test("mlp.applyReplicas applies each stacked parameter set to every input", async () => {
+  for (const bias of [true, false]) {
+    const model = mlp([3, 5, 4, 2], { activation: "tanh", bias, outputScale: 0.5 });
+    const sets = [model.init(1), model.init(2), model.init(3)];
+    const x = tf.tensor2d(X);
+    const stacked = sets[0].map((_, j) => tf.stack(sets.map((s) => s[j])));
+    const before = tf.memory().numTensors;
+    const out = model.applyReplicas!(stacked, x);
+    assert.deepEqual(out.shape, [3, 3, 2]);
+    const got = await out.array();
+    out.dispose();
+    assert.equal(tf.memory().numTensors, before);
+    for (const [r, p] of sets.entries()) {
+      const single = model.apply(p, x);
+      assertAllClose(got[r].flat(), (await single.array()).flat(), { atol: 1e-6 }, `set ${r}`);
+      single.dispose();
+    }
+    disposeParams([...sets, stacked]);
+    x.dispose();
+  }
+});
+
 Deno.test("mlp.init is reproducible and follows the chosen scheme's distribution", async () => {
   const model = mlp([400, 300, 10], { init: "uniform" });
   const [p1, p2, p3] = [model.init(7), model.init(7), model.init(8)];

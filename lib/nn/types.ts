@@ -123,6 +123,16 @@ export interface Model {
     x: tf.Tensor,
     options?: { momentum?: number },
   ): ModelState;
+  /**
+   * Optional: the outputs of b parameter sets on the same inputs in one pass, each parameter
+   * tensor with an extra leading axis of length b (set r is slice r). Hessian-vector products
+   * in b directions then take one batched double-backprop pass (matrix work) instead of b passes.
+   *
+   * @param params The b parameter sets, stacked (not modified, not kept).
+   * @param x Inputs, as for `apply`.
+   * @returns Outputs, shape [b, n, outputDim].
+   */
+  applyReplicas?(params: Params, x: tf.Tensor): tf.Tensor3D;
 }
 
 /**
