@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { tf } from "../backend/mod.ts";
+import { countBackend, tf } from "../backend/mod.ts";
 import { ACTIVATIONS, mlp, type ObjectivePoint } from "../nn/mod.ts";
 import { hessian64, type Loss64, type Mlp64, outputs64 } from "../nn/_float64_reference.ts";
 import { tinyProblem } from "./_test_problems.ts";
@@ -213,52 +213,26 @@ Deno.test("hessianOperator.vectorStore computes on tensors and equals the host p
   p.dispose();
 });
 
-/** Counts the reads of tensor values to the host (data, dataSync) and the values read. */
-async function countReadbacks<T>(
-  fn: () => Promise<T>,
-): Promise<{ result: T; reads: number; values: number }> {
-  const proto = tf.Tensor.prototype as unknown as {
-    data: (...a: unknown[]) => Promise<unknown>;
-    dataSync: (...a: unknown[]) => unknown;
-  };
-  const { data, dataSync } = proto;
-  let reads = 0, values = 0;
-  proto.data = function (this: tf.Tensor, ...a: unknown[]) {
-    reads++;
-    values += this.size;
-    return data.apply(this, a);
-  };
-  proto.dataSync = function (this: tf.Tensor, ...a: unknown[]) {
-    reads++;
-    values += this.size;
-    return dataSync.apply(this, a);
-  };
-  try {
-    return { result: await fn(), reads, values };
-  } finally {
-    proto.data = data;
-    proto.dataSync = dataSync;
-  }
-}
-
 Deno.test("Lanczos with vectors on the device reads back no d-vector per step, only small matrices", async () => {
   const { sharpness } = await import("./sharpness.ts");
   const { topHessianEigenvalues } = await import("./top_hessian_eigenvalues.ts");
   const net: Mlp64 = { sizes: [8, 40, 40, 4], activation: "tanh" };
   const p = await tinyProblem(net, "mse", 16, 6);
   const d = p.theta.length; // 2,164
-  const host = await countReadbacks(() => sharpness(p.point, { tol: 1e-5, maxIterations: 20 }));
-  const device = await countReadbacks(() =>
+  const host = await countBackend(() => sharpness(p.point, { tol: 1e-5, maxIterations: 20 }));
+  const device = await countBackend(() =>
     sharpness(p.point, { tol: 1e-5, maxIterations: 20, vectors: "device" })
   );
-  const steps = device.result.iterations / 2;
-  // The host path reads every product's d values back; the device path reads the final
+  const steps = device.value.iterations / 2;
+  const reads = (c: typeof host.counters) => c.blockingReadbacks + c.awaitedReads;
+  // The host path reads every product's 4·d bytes back; the device path reads the final
   // eigenvector once and, per step, coefficient matrices of at most (basis size)·2 values.
-  assert.ok(host.values >= host.result.iterations * d);
-  const perStep = (device.values - d) / steps;
-  assert.ok(perStep < 0.05 * d, `${perStep.toFixed(0)} values per step, d = ${d}`);
-  assert.ok(device.reads / steps <= 8, `${device.reads} reads in ${steps} steps`);
-  assert.ok(Math.abs(device.result.value - host.result.value) <= 2 * host.result.residual);
+  assert.ok(host.counters.downloadBytes >= host.value.iterations * 4 * d);
+  const perStep = (device.counters.downloadBytes - 4 * d) / steps;
+  assert.ok(perStep < 0.05 * 4 * d, `${perStep.toFixed(0)} bytes per step, 4·d = ${4 * d}`);
+  assert.ok(reads(device.counters) / steps <= 8, `${reads(device.counters)} reads, ${steps} steps`);
+  assert.equal(device.counters.blockingReadbacks, 0);
+  assert.ok(Math.abs(device.value.value - host.value.value) <= 2 * host.value.residual);
   const before = tf.memory().numTensors;
   const top = await topHessianEigenvalues(p.point, { k: 3, tol: 1e-5, vectors: "device" });
   assert.equal(tf.memory().numTensors, before, "no tensor leaks");

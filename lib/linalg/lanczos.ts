@@ -71,7 +71,7 @@ export interface LanczosOptions {
    * a miss needs both random start vectors to nearly miss the same direction: 0 in 4,800, at
    * about 1.4× the products, fewer than a guard of extra single-vector steps needs for the same
    * record; and the products of a step can run as one batched pass (`op.matmat`).
-   * @default {2}
+   * @default {min(2, op.dim)}
    */
   blockSize?: number;
   /**
@@ -177,7 +177,7 @@ export async function lanczos(
       `${action}: which must be "largest", "smallest" or "magnitude", current value is ${which}`,
     );
   }
-  const blockSize = options.blockSize ?? 2;
+  const blockSize = options.blockSize ?? Math.min(2, dim);
   checkInteger(blockSize, "blockSize", action, 1, dim);
   const maxIterations = options.maxIterations ??
     Math.min(dim, Math.ceil(Math.max(50, 3 * k + 20) * (blockSize + 1) / 2));
