@@ -16,6 +16,7 @@ import { tf } from "../backend/mod.ts";
 import type { Dataset } from "../data/mod.ts";
 import { subsetIndices } from "../data/dataset_subset.ts";
 import type { Loss, Model, Params, ParamSpec } from "../nn/mod.ts";
+import { consistentReplicas } from "../nn/_replicas.ts";
 
 /** A slice of the data: at most `chunkSize` samples. */
 export interface Chunk {
@@ -202,7 +203,8 @@ function seededBy(g: Params, v: Params, value: tf.Scalar): tf.Scalar {
 
 /**
  * H v_r for b directions at once, for (scale)·Σᵢ ℓᵢ over a chunk: `v` holds tensors
- * [b, ...param shape], and so does the result. With `model.applyReplicas`, one double-backprop
+ * [b, ...param shape], and so does the result. With `model.applyReplicas` (when it computes the
+ * model's own `apply`: a copy of an mlp with another `apply` does not use it), one double-backprop
  * pass over b replicas of the parameters, ∇_{θ_r} Σ_r ⟨∇_{θ_r} L(θ_r), v_r⟩ with every θ_r = θ
  * (the replicas do not interact, so slot r gets H v_r); otherwise one pass per direction.
  */
@@ -215,7 +217,8 @@ export function chunkHvpBatch(
   scale: number,
 ): Params {
   const b = v[0].shape[0];
-  if (model.applyReplicas === undefined || b === 1) {
+  const replicas = consistentReplicas(model);
+  if (replicas === undefined || b === 1) {
     return tf.tidy(() => {
       const rows: Params[] = [];
       for (let r = 0; r < b; r++) {
@@ -225,7 +228,7 @@ export function chunkHvpBatch(
       return rows[0].map((_, j) => tf.stack(rows.map((row) => row[j])));
     });
   }
-  const applyReplicas = model.applyReplicas.bind(model);
+  const applyReplicas = replicas.bind(model);
   return tf.tidy(() => {
     const targets = tf.concat(Array.from({ length: b }, () => chunk.y), 0);
     const replicaLoss = (ps: tf.Tensor[]): tf.Scalar => {

@@ -3,6 +3,7 @@ import { countBackend, tf } from "../backend/mod.ts";
 import { ACTIVATIONS, mlp, type ObjectivePoint } from "../nn/mod.ts";
 import { hessian64, type Loss64, type Mlp64, outputs64 } from "../nn/_float64_reference.ts";
 import { tinyProblem } from "./_test_problems.ts";
+import { consistentReplicas } from "../nn/_replicas.ts";
 import { hessianOperator, hessianVectorProduct } from "./hessian_operator.ts";
 
 /** The full Hessian from the operator, column by column. */
@@ -167,8 +168,13 @@ Deno.test("hessianOperator.matmat equals one matvec per vector, batched over rep
   const p = await tinyProblem(net, "mse", 9, 4);
   const d = p.theta.length;
   const vs = [1, 2, 3].map((s) => Float64Array.from({ length: d }, (_, i) => Math.sin(s * i)));
-  // A model without applyReplicas takes one pass per direction.
+  // A model without applyReplicas takes one pass per direction; so does a copy of an mlp with
+  // an apply of its own (the mlp's replicated pass may not compute it).
   const { applyReplicas: _, ...plain } = p.point.model;
+  const original = p.point.model;
+  const copy = { ...original, apply: (ps: tf.Tensor[], x: tf.Tensor) => original.apply(ps, x) };
+  assert.equal(consistentReplicas(original), original.applyReplicas);
+  assert.equal(consistentReplicas(copy), undefined);
   for (const model of [p.point.model, plain]) {
     const op = hessianOperator({ ...p.point, model }, { chunkSize: 4 });
     const before = tf.memory().numTensors;

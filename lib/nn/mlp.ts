@@ -2,6 +2,7 @@ import { tf } from "../backend/mod.ts";
 import { Rng, type Seed } from "../random/mod.ts";
 import { activation, type ActivationName, ACTIVATIONS } from "./activation.ts";
 import type { Model, Params, ParamSpec } from "./types.ts";
+import { pairReplicas } from "./_replicas.ts";
 
 /** How {@linkcode mlp} draws initial parameters (fan_in = the layer's input width). */
 export type InitScheme = "uniform" | "lecun" | "he" | "normal";
@@ -173,7 +174,7 @@ export function mlp(sizes: readonly number[], options: MlpOptions = {}): Model {
   // others as batched products [b, n, in]·[b, in, out]; biases enter through a product with a
   // column of ones, so their gradient is a batched product too (the sum over the middle axis of
   // [b, n, out] that a broadcast add leaves has no fast kernel: 70 ms of a 200 ms product).
-  const applyReplicas = (params: Params, x: tf.Tensor2D): tf.Tensor3D => {
+  const applyReplicas = pairReplicas(apply, (params: Params, x: tf.Tensor): tf.Tensor3D => {
     if (params.length !== specs.length || params[0].rank !== 3) {
       throw new TypeError(
         `Cannot apply the MLP to parameter replicas: params must hold ${specs.length} tensors with a leading replica axis`,
@@ -203,7 +204,7 @@ export function mlp(sizes: readonly number[], options: MlpOptions = {}): Model {
       if (outputScale !== 1) h = tf.mul(h!, outputScale);
       return h! as tf.Tensor3D;
     });
-  };
+  });
 
   return Object.freeze({
     name: `mlp ${sizes.join("-")} ${actName}${bias ? "" : " no-bias"}`,

@@ -127,6 +127,8 @@ export interface Model {
    * Optional: the outputs of b parameter sets on the same inputs in one pass, each parameter
    * tensor with an extra leading axis of length b (set r is slice r). Hessian-vector products
    * in b directions then take one batched double-backprop pass (matrix work) instead of b passes.
+   * It must compute the same function as `apply`, with the same second derivatives; on a copy of
+   * a minima model whose `apply` is replaced, minima ignores the original's `applyReplicas`.
    *
    * @param params The b parameter sets, stacked (not modified, not kept).
    * @param x Inputs, as for `apply`.
