@@ -33,8 +33,10 @@ export interface LiveChart {
 /**
  * A live chart: one notebook output that redraws in place (through Jupyter's `display_id`) as
  * rows arrive, at most a few times a second, and ends with the full chart. Its `push` fits the
- * `onRecord` hook of minima's long loops. Outside a kernel, rows are kept and `done()` shows the
- * final chart like {@linkcode show}.
+ * `onRecord` hook of minima's long loops. Redraws carry the spec and the SVG; the final chart from
+ * `done()` carries the PNG too (see {@linkcode show}), which a notebook opened later without trust
+ * shows. Outside a kernel, rows are kept and `done()` shows the final chart like
+ * {@linkcode show}.
  *
  * @example
  * ```ts
