@@ -316,10 +316,15 @@ function webgpuObjection(adapter: AdapterProbe): string | undefined {
 }
 
 /** Why `auto` passes over the native backend, if it does. */
+/** BLAS libraries that are optimized builds by nature (the reference BLAS is not among them). */
+const OPTIMIZED_BLAS = /^(OpenBLAS|Intel MKL|BLIS|Accelerate)\b/;
+
 function nativeObjection(): string | undefined {
   const status = nativeBackendStatus();
   if (!status.available) return status.reason;
-  if (status.info.gflops < NATIVE_MIN_GFLOPS) {
+  // A library known to be optimized is kept whatever the probe measured: on a loaded machine
+  // the probe's one sgemm can run below the threshold and auto then picked WASM by chance.
+  if (!OPTIMIZED_BLAS.test(status.info.blas) && status.info.gflops < NATIVE_MIN_GFLOPS) {
     return `${status.info.blas} ran a probe sgemm at ${
       status.info.gflops.toFixed(1)
     } GFLOP/s (an unoptimized BLAS; install OpenBLAS)`;
