@@ -40,7 +40,7 @@ export interface AlignmentStabilityBoundResult {
  * ‖H‖_F ≤ √(B_eff/μ)/η. GD has no noise term (B_eff = ∞) and only the sharpness bound 2/η.
  *
  * @see Wu, Wang, Su, "The alignment property of SGD noise and how it helps select flat minima: a
- * stability analysis", NeurIPS 2022, arXiv 2207.02628.
+ * stability analysis", NeurIPS 2022.
  *
  * @example η = 0.1, B = 4 of n = 100, μ = 0.25: B_eff = 4·99/96, bound = √(4.125/0.25)/0.1
  * ```ts

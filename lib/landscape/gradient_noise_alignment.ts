@@ -61,7 +61,7 @@ export interface GradientNoiseAlignmentResult {
  * Hessian-vector products. ‖H‖_F² = tr(H²) comes from Hutch++ on v ↦ H(Hv).
  *
  * @see Wu, Wang, Su, "The alignment property of SGD noise and how it helps select flat minima: a
- * stability analysis", NeurIPS 2022, arXiv 2207.02628.
+ * stability analysis", NeurIPS 2022.
  *
  * @example Linear regression: Σ and H are explicit
  * Two samples x = 1 and x = 2, ℓᵢ = ½(wxᵢ − yᵢ)² at w = 1 with y = (0, 0): gᵢ = xᵢ², H = 2.5,
