@@ -13,6 +13,9 @@ import "./backend_counters.ts";
 import "./_gradients.ts";
 // WebGPU faults as one-line errors (a lost device, buffers over the adapter's limits).
 import "./_webgpu_faults.ts";
+// minima's WGSL kernels registered into the WebGPU backend (MINIMA_WEBGPU_KERNELS=tfjs: off).
+import "./_webgpu_matmul.ts";
+import "./_webgpu_reduce.ts";
 
 await useBackend("auto", { quiet: true });
 

@@ -351,7 +351,13 @@ async function activate(name: BackendName, threads?: number): Promise<string | u
   } catch (error) {
     return `it failed to initialise (${(error as Error).message})`;
   }
-  if (!ok || tf.getBackend() !== name) return "it failed to initialise";
+  if (!ok || tf.getBackend() !== name) {
+    // tfjs swallows the cause; for WASM it is nearly always its .wasm binaries, which tfjs loads
+    // from node_modules beside its JavaScript and which a `deno bundle` does not carry.
+    return name === "wasm"
+      ? "it failed to initialise (its .wasm binaries did not load; a deno bundle does not carry them)"
+      : "it failed to initialise";
+  }
   return undefined;
 }
 
