@@ -1,4 +1,4 @@
-import type { ProgressCallback, Row, RowCallback } from "../_types.ts";
+import type { ProgressCallback, RowCallback } from "../_types.ts";
 import { startLoop } from "../_loop.ts";
 import type { GameGrid } from "./game_grid.ts";
 import { nikaidoIsoda, type NikaidoIsodaResult } from "./nikaido_isoda.ts";
@@ -126,8 +126,24 @@ export interface GridEquilibrium {
    * is the state reached then.
    */
   interrupted?: boolean;
-  /** Rows {iteration, ni, gapX, gapY, damping}. */
-  history: Row[];
+  /** One row per iteration. */
+  history: GridSolverRow[];
+}
+
+/** One iteration of the grid solver: the exact Nikaidô–Isoda error and the damping used. */
+export interface GridSolverRow {
+  /** Every field is a number (the rows go straight into a chart). */
+  [key: string]: number;
+  /** Iterations taken. */
+  iteration: number;
+  /** The exact NI(p, q) on the grid. */
+  ni: number;
+  /** T·KL(p ‖ p*(q)). */
+  gapX: number;
+  /** T·KL(q ‖ q*(p)). */
+  gapY: number;
+  /** The damping of the next plain step. */
+  damping: number;
 }
 
 /** The grid solver: an init/update pair with explicit state and a solve loop. */
@@ -286,9 +302,9 @@ export function gridSolver(grid: GameGrid, options: GridSolverOptions = {}): Gri
     update,
     async solve(): Promise<GridEquilibrium> {
       let state = init();
-      const history: Row[] = [];
+      const history: GridSolverRow[] = [];
       const record = async () => {
-        const row: Row = {
+        const row: GridSolverRow = {
           iteration: state.iteration,
           ni: state.evaluation.value,
           gapX: state.evaluation.gapX,

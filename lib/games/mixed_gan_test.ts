@@ -104,10 +104,10 @@ Deno.test("mixedGan: QSLGD spreads collapsed generators over the modes (and desc
   });
   assert.equal(qs.history[0].covered, 0);
   const last = qs.history.at(-1)!;
-  assert.ok((last.covered as number) >= 3 && (last.quality as number) > 0.25, JSON.stringify(last));
+  assert.ok(last.covered >= 3 && last.quality > 0.25, JSON.stringify(last));
   // Descent–ascent gets the same iterations (a third of the force evaluations): its numbers are
   // measured, and it must at least leave the origin.
-  assert.ok((da.history.at(-1)!.covered as number) >= 1, JSON.stringify(da.history.at(-1)));
+  assert.ok(da.history.at(-1)!.covered >= 1, JSON.stringify(da.history.at(-1)));
 });
 
 Deno.test("mixedGan rejects bad options", () => {

@@ -61,8 +61,50 @@ export interface GameFrame {
   y: Float64Array;
 }
 
+/**
+ * One recorded row of a particle solver's `solve`, typed: the columns it always writes, those it
+ * writes with a reference or a grid, and the caller's metrics `M`.
+ */
+export type GameRow<M extends Record<string, number> = Record<never, never>> =
+  & {
+    /** The solver's name. */
+    solver: string;
+    /** Outer iterations taken. */
+    iteration: number;
+    /** Mean-field force evaluations so far. */
+    evaluations: number;
+    /**
+     * |E e^{iθ}| of the x player's first angle on the torus (0 for the uniform measure), the
+     * mean of its first coordinate elsewhere.
+     */
+    momentX: number;
+    /** The same for the y player. */
+    momentY: number;
+    /** The angle of E e^{iθ} of the x player (torus only; a steadily turning phase is cycling). */
+    phaseX?: number;
+    /** The same for the y player (torus only). */
+    phaseY?: number;
+    /** The Nikaidô–Isoda error of the kernel density estimates (with a grid or reference). */
+    ni?: number;
+    /** Its x part, T·KL(p ‖ p*(q)) (with a grid or reference). */
+    gapX?: number;
+    /** Its y part, T·KL(q ‖ q*(p)) (with a grid or reference). */
+    gapY?: number;
+    /** Total variation of the x histogram from the reference equilibrium (with a reference). */
+    tvX?: number;
+    /** The same for y (with a reference). */
+    tvY?: number;
+    /** What exact samples of the reference would give for tvX (with a reference). */
+    tvFloorX?: number;
+    /** The same for tvY (with a reference). */
+    tvFloorY?: number;
+  }
+  & M
+  & Row;
+
 /** Options for a particle solver's `solve`. */
-export interface SolveGameOptions extends ParticleInitOptions {
+export interface SolveGameOptions<M extends Record<string, number> = Record<never, never>>
+  extends ParticleInitOptions {
   /**
    * Outer iterations.
    * @default {200}
@@ -100,9 +142,7 @@ export interface SolveGameOptions extends ParticleInitOptions {
    */
   bandwidth?: KernelDensityOptions["bandwidth"];
   /** Extra numbers for each row, computed from the state (e.g. a GAN's mode coverage). */
-  metrics?: (
-    state: ParticleGameState,
-  ) => Record<string, number> | Promise<Record<string, number>>;
+  metrics?: (state: ParticleGameState) => M | Promise<M>;
   /**
    * Keep every recorded frame in the result (they are always passed to `onFrame`).
    * @default {false}
@@ -117,7 +157,7 @@ export interface SolveGameOptions extends ParticleInitOptions {
 }
 
 /** What a particle solver's `solve` returns. */
-export interface GameRun {
+export interface GameRun<M extends Record<string, number> = Record<never, never>> {
   /** The solver's name. */
   solver: string;
   /** The last state. */
@@ -128,7 +168,7 @@ export interface GameRun {
    * uniform measure), and the mean of the first coordinate elsewhere; phaseX is the angle of
    * E e^{iθ} (torus only; a steadily turning phase is cycling).
    */
-  history: Row[];
+  history: GameRow<M>[];
   /** The recorded frames, if `keepFrames`. */
   frames: GameFrame[];
   /**
@@ -148,8 +188,10 @@ export interface ParticleSolver {
   init(options?: ParticleInitOptions): ParticleGameState;
   /** One outer iteration; pure (a new state, the argument untouched). */
   update(state: ParticleGameState): Promise<ParticleGameState>;
-  /** Runs `iterations` updates, recording rows and frames. */
-  solve(options?: SolveGameOptions): Promise<GameRun>;
+  /** Runs `iterations` updates, recording rows (with the metrics' columns) and frames. */
+  solve<M extends Record<string, number> = Record<never, never>>(
+    options?: SolveGameOptions<M>,
+  ): Promise<GameRun<M>>;
 }
 
 /** The step of one solver, given the game, a generator positioned at the state's stream. */
@@ -237,7 +279,9 @@ export function particleSolver(name: string, game: Game, step: ParticleStep): Pa
       rng: rng.getState(),
     };
   };
-  const solve = async (options: SolveGameOptions = {}): Promise<GameRun> => {
+  const solve = async <M extends Record<string, number> = Record<never, never>>(
+    options: SolveGameOptions<M> = {},
+  ): Promise<GameRun<M>> => {
     const context = `Cannot solve with ${name}`;
     const iterations = options.iterations ?? 200;
     checkPositiveInteger(iterations, "options.iterations", context);
@@ -253,7 +297,7 @@ export function particleSolver(name: string, game: Game, step: ParticleStep): Pa
       );
     }
     let state = options.initial ?? init(options);
-    const history: Row[] = [];
+    const history: GameRow<M>[] = [];
     const frames: GameFrame[] = [];
     const record = async () => {
       const row: Row = {
@@ -282,7 +326,7 @@ export function particleSolver(name: string, game: Game, step: ParticleStep): Pa
         row.tvFloorY = hy.floor;
       }
       if (options.metrics) Object.assign(row, await options.metrics(state));
-      history.push(row);
+      history.push(row as GameRow<M>);
       await options.onRecord?.(row);
       const frame: GameFrame = {
         solver: name,

@@ -48,9 +48,12 @@ Deno.test("solve: rows, frames, progress and custom metrics, with awaited hooks"
     assert.equal(r.ni, particleNikaidoIsoda(eq.grid, f.x, f.y).value);
     assert.equal(r.tvX, histogramDistance(eq.grid.x, f.x, eq.p, { bins: 32 }).totalVariation);
     assert.equal(r.spread, f.x.reduce((a, b) => a + b, 0) / 60);
-    assert.equal(r.evaluations, (r.iteration as number) * 3);
+    assert.equal(r.evaluations, r.iteration * 3);
     assert.equal(r.solver, "quasistatic");
   }
+  // The rows are typed: the metric's column and the fixed ones read as numbers without casts.
+  const typed: { spread: number; momentX: number; evaluations: number } = run.history[0];
+  assert.equal(typed.spread, run.history[0].spread);
 });
 
 Deno.test("solve: continuing from a state equals one longer run", async () => {

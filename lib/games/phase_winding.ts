@@ -26,12 +26,25 @@ export interface PhaseWinding {
   winding: number;
   /** How many phase changes were counted (pairs of rows both above `minMoment`). */
   counted: number;
-  /**
-   * One row per history row: {solver, iteration, evaluations, winding (the cumulative signed
-   * turns so far), re, im (the moment E e^{iθ} = momentX·e^{i·phaseX})}, for trajectory charts.
-   */
-  rows: Row[];
+  /** One row per history row, for trajectory charts. */
+  rows: PhaseWindingRow[];
 }
+
+/** One row of {@linkcode PhaseWinding}: where the first Fourier moment was, and its turns so far. */
+export type PhaseWindingRow = {
+  /** The solver's name, when the history row has one. */
+  solver?: string;
+  /** The history row's iteration (its index when it has none). */
+  iteration: number;
+  /** The history row's force evaluations (null when it has none). */
+  evaluations: number | null;
+  /** The cumulative signed turns so far. */
+  winding: number;
+  /** Re of the moment E e^{iθ} = momentX·e^{i·phaseX}. */
+  re: number;
+  /** Im of the moment. */
+  im: number;
+} & Row;
 
 /**
  * The winding of a torus game's measure around the equilibrium, from a solver's history: the
@@ -84,7 +97,7 @@ export function phaseWinding(
   }
   const P = player.toUpperCase(), mKey = `moment${P}`, pKey = `phase${P}`;
   let w = 0, counted = 0;
-  const rows: Row[] = [];
+  const rows: PhaseWindingRow[] = [];
   history.forEach((row, i) => {
     const m = row?.[mKey], phi = row?.[pKey];
     if (typeof m !== "number" || typeof phi !== "number" || !Number.isFinite(m + phi)) {
@@ -103,9 +116,9 @@ export function phaseWinding(
       }
     }
     rows.push({
-      ...(row.solver !== undefined ? { solver: row.solver } : {}),
-      iteration: row.iteration ?? i,
-      evaluations: row.evaluations ?? null,
+      ...(typeof row.solver === "string" ? { solver: row.solver } : {}),
+      iteration: typeof row.iteration === "number" ? row.iteration : i,
+      evaluations: typeof row.evaluations === "number" ? row.evaluations : null,
       winding: w / TWO_PI,
       re: m * Math.cos(phi),
       im: m * Math.sin(phi),

@@ -21,9 +21,9 @@ Deno.test("phaseWinding: a steadily turning moment winds t·ω/2π turns, clockw
   const r = w.rows[7];
   assert.equal(r.solver, "descent-ascent");
   assert.equal(r.evaluations, 14);
-  assertClose(r.winding as number, -7 * 0.3 / (2 * Math.PI), { rtol: 1e-12 }, "cumulative");
-  assertClose(r.re as number, 0.6 * Math.cos(-2.1), { rtol: 1e-14 }, "re");
-  assertClose(r.im as number, 0.6 * Math.sin(-2.1), { rtol: 1e-14 }, "im");
+  assertClose(r.winding, -7 * 0.3 / (2 * Math.PI), { rtol: 1e-12 }, "cumulative");
+  assertClose(r.re, 0.6 * Math.cos(-2.1), { rtol: 1e-14 }, "re");
+  assertClose(r.im, 0.6 * Math.sin(-2.1), { rtol: 1e-14 }, "im");
 });
 
 Deno.test("phaseWinding: phase changes next to a small moment do not count", () => {

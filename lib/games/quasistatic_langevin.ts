@@ -50,7 +50,7 @@ export interface QuasistaticLangevinOptions {
  *   x: particleMeasure(torus(1), 200, { center: [1], spread: 0.2, seed: 1 }),
  *   y: 200, iterations: 100, seed: 2,
  * });
- * assert.ok((run.history.at(-1)!.momentX as number) < (run.history[0].momentX as number) / 3);
+ * assert.ok(run.history.at(-1)!.momentX < run.history[0].momentX / 3);
  * ```
  *
  * @param game The game.
