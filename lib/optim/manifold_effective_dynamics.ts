@@ -9,6 +9,11 @@ export interface ManifoldEffectiveDynamicsOptions {
    */
   labelNoise?: number;
   /**
+   * Samples per minibatch (of the toy's `sampleScales`, drawn without replacement).
+   * @default {1}
+   */
+  batchSize?: number;
+  /**
    * Steps.
    * @default {2000}
    */
@@ -68,6 +73,14 @@ export interface ManifoldEffectiveDynamicsResult {
  *    complement), and E ∂ℓ/∂y = E[g g' x²] − E[g' x ξ] = (h'/2) E x².
  * 3. Adam's second moments follow the means of the squared gradients,
  *    E(∂ℓ/∂x)² = h²P + hσ², E(∂ℓ/∂y)² = (h'²/4h)(3hP² + σ²P) (x Gaussian), rotated into θ.
+ * 4. A minibatch of B samples with scales a_b (see `manifoldToy`'s `sampleScales`) has the gradient
+ *    of ℓ with h → āh and ξ → ζ, ā the batch's mean scale (mean 1, variance V = batchVariance(B))
+ *    and ζ = (1/B)Σ√a_b ξ_b, of variance σ²ā/B; both are drawn afresh each step, independent of
+ *    the state. So the x-recursion's multiplier has E a_k² = a² + α²h²V, the noise becomes
+ *    α²hσ²/B, E ∂ℓ/∂y stays (h'/2)E x², and E(∂ℓ/∂x)² = (1+V)h²P + hσ²/B,
+ *    E(∂ℓ/∂y)² = (h'²/4h)(3(1+V)hP² + σ²P/B). For SGD at rest E x² = ησ²/(B(2 − ηh(1 + V))):
+ *    the drift per unit time ηk is ∝ η/B to leading order, and it grows without bound as the
+ *    batch approaches the mean-square stability edge ηh(1 + V) = 2.
  * So for SGD the drift is −η²σ²h'(y)/(2(2 − ηh)) per step: gradient descent on tr ∇²L = h with
  * rate η²σ²/4 to leading order; heavy ball is about 1/(1 − μ)² faster; IRE multiplies the drift
  * by 1 + κ; Adam on an axis-aligned manifold drifts at a rate set by √(E(∂ℓ/∂y)²), which is
@@ -93,7 +106,7 @@ export interface ManifoldEffectiveDynamicsResult {
  *
  * @param toy The toy.
  * @param optimizer The optimizer (only its name and hyperparameters are read).
- * @param options Noise, steps, records, start.
+ * @param options Noise, batch size, steps, records, start.
  * @returns The predicted trajectory and the initial drift.
  */
 export function manifoldEffectiveDynamics(
@@ -127,6 +140,18 @@ export function manifoldEffectiveDynamics(
     );
   }
   const sigma = options.labelNoise ?? 1;
+  const batchSize = options.batchSize ?? 1;
+  const scaleCount = toy.sampleScales?.length ?? 1;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > scaleCount) {
+    throw new RangeError(
+      `Cannot ${what}: batchSize must be an integer from 1 to the toy's ${scaleCount} sample${
+        scaleCount === 1 ? "" : "s"
+      }, current value is ${batchSize}`,
+    );
+  }
+  // The batch's mean scale: mean 1, variance V; the label noise of the mean gradient: σ²/B.
+  const V = toy.batchVariance ? toy.batchVariance(batchSize) : 0;
+  const noise = (sigma * sigma) / batchSize;
   const steps = options.steps ?? 2000;
   const every = options.every ?? 100;
   const y0 = options.start ?? 2;
@@ -154,8 +179,8 @@ export function manifoldEffectiveDynamics(
       const egy = (dh / 2) * P;
       let cxx = 1, det = amplify, bias1 = 1;
       if (name === "adam") {
-        const egx2 = h * h * P + h * sigma * sigma;
-        const egy2 = ((dh * dh) / (4 * h)) * (3 * h * P * P + sigma * sigma * P);
+        const egx2 = (1 + V) * h * h * P + h * noise;
+        const egy2 = ((dh * dh) / (4 * h)) * (3 * (1 + V) * h * P * P + noise * P);
         vu = beta2 * vu + (1 - beta2) * (c * c * egx2 + s * s * egy2);
         vw = beta2 * vw + (1 - beta2) * (s * s * egx2 + c * c * egy2);
         const bias2 = 1 - beta2 ** k;
@@ -173,7 +198,8 @@ export function manifoldEffectiveDynamics(
       my = beta * my + d * egy;
       drift = -(lr * (det / cxx) * my) / bias1;
       if (!frozen) y += drift;
-      const nextP = a * a * P + 2 * a * b * Q + b * b * Pprev + alpha * alpha * h * sigma * sigma;
+      const nextP = (a * a + alpha * alpha * h * h * V) * P + 2 * a * b * Q + b * b * Pprev +
+        alpha * alpha * h * noise;
       Q = a * P + b * Q;
       Pprev = P;
       P = nextP;

@@ -13,6 +13,14 @@ export interface ManifoldToyOptions {
    * @default {0}
    */
   rotation?: number;
+  /**
+   * The curvature scales a₁, …, aₙ of n samples, for minibatches: the loss is
+   * L = (1/n)Σᵢ ½aᵢh(y)x², sample i with label ξᵢ fitted by √aᵢ·√h(y)·x. They are divided by
+   * their mean, so L = ½h(y)x² whatever they are; only their spread matters (a batch's mean
+   * scale varies from batch to batch). All positive.
+   * @default {[1], one sample}
+   */
+  sampleScales?: readonly number[];
 }
 
 /** The toy L(x, y) = ½h(y)x², with its coordinates. */
@@ -21,6 +29,13 @@ export interface ManifoldToy {
   readonly curvature: readonly number[];
   /** The rotation angle φ. */
   readonly rotation: number;
+  /** The samples' curvature scales aᵢ, divided by their mean (so they average 1). */
+  readonly sampleScales: readonly number[];
+  /**
+   * The variance of a batch's mean scale, (1/B)Σ_{b∈batch} a_b, over batches of B distinct samples
+   * drawn uniformly: s²(n − B)/(B(n − 1)) with s² = (1/n)Σ(aᵢ − 1)² (0 for B = n).
+   */
+  batchVariance(batchSize: number): number;
   /** h(y), the curvature across the manifold at y, which is tr ∇²L on the manifold. */
   h(y: number): number;
   /** h'(y). */
@@ -39,6 +54,11 @@ export interface ManifoldToy {
  * et al.; Damian et al.; Li, Wang, Arora), momentum faster, Adam in a way that depends on how the
  * manifold sits in the coordinates. See `simulateManifoldToy` and `manifoldEffectiveDynamics`.
  *
+ * With several samples of different curvature scales aᵢ (`sampleScales`), a minibatch of B of them
+ * sees the curvature āh(y) with ā the batch's mean scale, which varies from batch to batch with
+ * variance `batchVariance(B)`, and label noise of variance σ²ā/B: the batch size enters the drift
+ * through both.
+ *
  * @see Li, Wang, Arora, "What happens after SGD reaches zero loss? A mathematical framework",
  * ICLR 2022, arXiv 2110.06914; Damian, Ma, Lee, NeurIPS 2021, arXiv 2106.06530.
  *
@@ -52,9 +72,14 @@ export interface ManifoldToy {
  * assert.equal(toy.dh(2), 4);
  * const [t0, t1] = toy.parameters(0, 2);
  * assert.ok(Math.abs(t0 + 2) < 1e-12 && Math.abs(toy.coordinates(t0, t1).y - 2) < 1e-12);
+ *
+ * // Four samples with scales 0.5, 1, 1, 1.5: s² = 1/8, and batches of 2 have variance s²·2/(2·3).
+ * const four = manifoldToy({ sampleScales: [1, 2, 2, 3] });
+ * assert.deepEqual(four.sampleScales, [0.5, 1, 1, 1.5]);
+ * assert.ok(Math.abs(four.batchVariance(2) - 1 / 24) < 1e-15 && four.batchVariance(4) === 0);
  * ```
  *
- * @param options The curvature polynomial and the rotation.
+ * @param options The curvature polynomial, the rotation and the samples' scales.
  * @returns The toy.
  */
 export function manifoldToy(options: ManifoldToyOptions = {}): ManifoldToy {
@@ -76,6 +101,31 @@ export function manifoldToy(options: ManifoldToyOptions = {}): ManifoldToy {
       `Cannot ${what}: rotation must be a finite angle in radians, current value is ${rotation}`,
     );
   }
+  const rawScales = options.sampleScales ?? [1];
+  if (
+    !Array.isArray(rawScales) || rawScales.length === 0 ||
+    !rawScales.every((a) => typeof a === "number" && Number.isFinite(a) && a > 0)
+  ) {
+    throw new RangeError(
+      `Cannot ${what}: sampleScales must be a non-empty array of positive finite numbers, current value is ${
+        JSON.stringify(rawScales)
+      }`,
+    );
+  }
+  const meanScale = rawScales.reduce((t, a) => t + a, 0) / rawScales.length;
+  const sampleScales = Object.freeze(rawScales.map((a) => a / meanScale));
+  const n = sampleScales.length;
+  const spread = sampleScales.reduce((t, a) => t + (a - 1) ** 2, 0) / n;
+  const batchVariance = (batchSize: number) => {
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > n) {
+      throw new RangeError(
+        `Cannot compute the batch variance: batchSize must be an integer from 1 to the ${n} sample${
+          n === 1 ? "" : "s"
+        }, current value is ${batchSize}`,
+      );
+    }
+    return n === 1 ? 0 : (spread * (n - batchSize)) / (batchSize * (n - 1));
+  };
   const c = Math.cos(rotation), s = Math.sin(rotation);
   const curvature = Object.freeze([...coefficients]);
   const h = (y: number) => {
@@ -91,6 +141,8 @@ export function manifoldToy(options: ManifoldToyOptions = {}): ManifoldToy {
   return Object.freeze({
     curvature,
     rotation,
+    sampleScales,
+    batchVariance,
     h,
     dh,
     coordinates: (t0: number, t1: number) => ({ x: c * t0 + s * t1, y: -s * t0 + c * t1 }),

@@ -151,3 +151,132 @@ Deno.test("simulateManifoldToy stops on an interrupt with the records so far, le
   assert.deepEqual([whole.interrupted, whole.steps, whole.rows.length], [false, 100, 11]);
   assert.deepEqual(r.rows, whole.rows.slice(0, 5));
 });
+
+Deno.test("manifoldToy: sample scales are normalized, and batchVariance is the variance over every batch", () => {
+  const raw = [0.3, 1.1, 2.0, 0.7, 1.4];
+  const toy = manifoldToy({ sampleScales: raw });
+  const mean = raw.reduce((s, a) => s + a, 0) / raw.length;
+  toy.sampleScales.forEach((a, i) => assertClose(a, raw[i] / mean, { rtol: 1e-15 }));
+  // Enumerate every batch of B distinct samples: the variance of its mean scale.
+  const subsets = (n: number, k: number): number[][] =>
+    k === 0 ? [[]] : n < k ? [] : [
+      ...subsets(n - 1, k - 1).map((s) => [...s, n - 1]),
+      ...subsets(n - 1, k),
+    ];
+  for (let B = 1; B <= raw.length; B++) {
+    const means = subsets(raw.length, B).map((s) =>
+      s.reduce((t, i) => t + toy.sampleScales[i], 0) / B
+    );
+    const mu = means.reduce((t, m) => t + m, 0) / means.length;
+    const variance = means.reduce((t, m) => t + (m - mu) ** 2, 0) / means.length;
+    assertClose(mu, 1, { rtol: 1e-14 }, `B = ${B}: mean`);
+    assertClose(toy.batchVariance(B), variance, { rtol: 1e-12, atol: 1e-16 }, `B = ${B}`);
+  }
+  assert.equal(manifoldToy().batchVariance(1), 0);
+  assert.throws(() => toy.batchVariance(6), {
+    name: "RangeError",
+    message:
+      "Cannot compute the batch variance: batchSize must be an integer from 1 to the 5 samples, current value is 6",
+  });
+  assert.throws(() => manifoldToy({ sampleScales: [1, 0] }), {
+    name: "RangeError",
+    message:
+      "Cannot build the manifold toy: sampleScales must be a non-empty array of positive finite numbers, current value is [1,0]",
+  });
+});
+
+Deno.test("manifoldEffectiveDynamics with batches: SGD's closed-form drift −η²σ²h'/(2B(2 − ηh(1 + V)))", () => {
+  const toy = manifoldToy({ sampleScales: [0.25, 0.75, 1.25, 1.75, 0.5, 1.5] });
+  const h = 5, dh = 4, lr = 0.05, sigma = 0.8;
+  for (const B of [1, 2, 3, 6]) {
+    const V = toy.batchVariance(B);
+    const r = manifoldEffectiveDynamics(toy, sgd({ lr }), {
+      labelNoise: sigma,
+      batchSize: B,
+      steps: 10,
+      every: 10,
+    });
+    const ex2 = (lr * sigma * sigma) / (B * (2 - lr * h * (1 + V)));
+    assertClose(r.initialDrift, (-lr * dh / 2) * ex2, { rtol: 1e-6 }, `B = ${B}`);
+  }
+  assert.throws(() => manifoldEffectiveDynamics(manifoldToy(), sgd({ lr }), { batchSize: 2 }), {
+    name: "RangeError",
+    message:
+      "Cannot derive the effective dynamics: batchSize must be an integer from 1 to the toy's 1 sample, current value is 2",
+  });
+});
+
+Deno.test("simulateManifoldToy with batches: the drift follows the effective dynamics, and equal scales are label noise σ/√B", async () => {
+  const toy = manifoldToy({ sampleScales: [0.2, 0.6, 1.0, 1.4, 1.8, 0.4, 1.2, 1.6] });
+  const cases = [
+    { opt: sgd({ lr: 0.1 }), batchSize: 1, steps: 300, rtol: 0.02 },
+    { opt: sgd({ lr: 0.1 }), batchSize: 4, steps: 300, rtol: 0.02 },
+    { opt: heavyBall({ lr: 0.01, momentum: 0.9 }), batchSize: 2, steps: 300, rtol: 0.03 },
+    { opt: adam({ lr: 0.01, beta2: 0.99 }), batchSize: 2, steps: 400, rtol: 0.03 },
+  ];
+  for (const { opt, batchSize, steps, rtol } of cases) {
+    const before = tf.memory().numTensors;
+    const sim = await simulateManifoldToy(toy, opt, {
+      runs: 512,
+      steps,
+      every: steps,
+      batchSize,
+      seed: 5,
+    });
+    assert.equal(tf.memory().numTensors, before, `${opt.name}: no leaked tensors`);
+    const eff = manifoldEffectiveDynamics(toy, opt, { steps, every: steps, batchSize });
+    const moved = sim.rows[1].y - 2, predicted = eff.rows[1].y - 2;
+    assert.ok(predicted < -0.1, `${opt.name}, B = ${batchSize}: moves`);
+    assertClose(
+      moved,
+      predicted,
+      { rtol, atol: 3 * sim.rows[1].y_se },
+      `${opt.name} B = ${batchSize}`,
+    );
+  }
+  // The batch's scale variance is what separates B = 1 from label noise alone: with it dropped
+  // (the one-sample toy at the same noise), the prediction misses the simulation.
+  const sim1 = await simulateManifoldToy(toy, sgd({ lr: 0.1 }), {
+    runs: 512,
+    steps: 300,
+    every: 300,
+    seed: 5,
+  });
+  const plain = manifoldEffectiveDynamics(manifoldToy(), sgd({ lr: 0.1 }), {
+    steps: 300,
+    every: 300,
+  });
+  assert.ok(Math.abs(sim1.rows[1].y - plain.rows[1].y) > 10 * sim1.rows[1].y_se);
+  // Four samples of equal scale in batches of four: ā = 1 and ζ ~ N(0, σ²/4), the one-sample toy
+  // with label noise σ/2, so the two simulations agree in distribution.
+  const equal = await simulateManifoldToy(
+    manifoldToy({ sampleScales: [1, 1, 1, 1] }),
+    sgd({ lr: 0.1 }),
+    {
+      runs: 512,
+      steps: 300,
+      every: 300,
+      batchSize: 4,
+      seed: 6,
+    },
+  );
+  const half = await simulateManifoldToy(manifoldToy(), sgd({ lr: 0.1 }), {
+    runs: 512,
+    steps: 300,
+    every: 300,
+    labelNoise: 0.5,
+    seed: 7,
+  });
+  assertClose(equal.rows[1].y, half.rows[1].y, {
+    atol: 3 * Math.hypot(equal.rows[1].y_se, half.rows[1].y_se),
+  });
+  assertClose(equal.rows[1].x2, half.rows[1].x2, { rtol: 0.15 });
+  await assert.rejects(
+    () => simulateManifoldToy(manifoldToy(), sgd({ lr: 0.1 }), { batchSize: 2 }),
+    {
+      name: "RangeError",
+      message:
+        "Cannot simulate the manifold toy: batchSize must be an integer from 1 to the toy's 1 sample, current value is 2",
+    },
+  );
+});

@@ -14,6 +14,12 @@ export interface SimulateManifoldToyOptions {
    */
   labelNoise?: number;
   /**
+   * Samples per minibatch, drawn without replacement from the toy's samples (`sampleScales`),
+   * each with its own label noise: the step follows the batch's mean gradient.
+   * @default {1}
+   */
+  batchSize?: number;
+  /**
    * Independent runs, simulated together (each a row of one [runs, 2] tensor).
    * @default {1000}
    */
@@ -77,7 +83,10 @@ export interface SimulateManifoldToyResult {
  * Runs an optimizer on the manifold toy L(x, y) = ½h(y)x² with label noise, many independent runs
  * at once: each step every run gets a fresh ξ ~ N(0, σ²) and the gradient of
  * ℓ = ½(√h(y)·x − ξ)² with respect to θ = R(φ)(x, y), which is
- * ∂ℓ/∂(x, y) = r·(√h, x h'/(2√h)) with r = √h·x − ξ, rotated back to θ. The optimizer is any of
+ * ∂ℓ/∂(x, y) = r·(√h, x h'/(2√h)) with r = √h·x − ξ, rotated back to θ. With a toy of several
+ * samples and `batchSize` B, every run draws its own B distinct samples each step and averages
+ * their gradients, which is the same with r = ā√h·x − ζ, ā the batch's mean scale and
+ * ζ = (1/B)Σ_b √a_b·ξ_b. The optimizer is any of
  * minima's that act entry by entry (sgd, heavyBall, nesterov, adam, rmsprop; Fisher-mode `ire`
  * with rankFraction 0.5 marks exactly the x coordinates sharp here, since their gradients are far
  * larger): its state is shared tensor-wise, but every run evolves independently. The records give
@@ -99,7 +108,7 @@ export interface SimulateManifoldToyResult {
  *
  * @param toy The toy (curvature and rotation).
  * @param optimizer An optimizer acting entry by entry.
- * @param options Noise, runs, steps, records, start, seed.
+ * @param options Noise, batch size, runs, steps, records, start, seed.
  * @returns The records (means over the runs).
  */
 export async function simulateManifoldToy(
@@ -119,6 +128,15 @@ export async function simulateManifoldToy(
     );
   }
   const sigma = options.labelNoise ?? 1;
+  const batchSize = options.batchSize ?? 1;
+  const scales = toy.sampleScales ?? [1];
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > scales.length) {
+    throw new RangeError(
+      `Cannot ${what}: batchSize must be an integer from 1 to the toy's ${scales.length} sample${
+        scales.length === 1 ? "" : "s"
+      }, current value is ${batchSize}`,
+    );
+  }
   const runs = options.runs ?? 1000;
   const steps = options.steps ?? 2000;
   const every = options.every ?? 100;
@@ -148,7 +166,13 @@ export async function simulateManifoldToy(
   }
   const started = performance.now();
   const rng = new Rng(options.seed ?? 0);
-  const noiseRng = rng.fork(), optimizerRng = rng.fork();
+  const noiseRng = rng.fork(), optimizerRng = rng.fork(), batchRng = rng.fork();
+  // One sample, batches of one: r = √h·x − σξ. Otherwise each run draws its batch.
+  const single = scales.length === 1 && batchSize === 1;
+  const rootScales = scales.map(Math.sqrt);
+  const order = Int32Array.from(scales, (_, i) => i);
+  const batchNoise = new Float32Array(single ? 0 : runs * batchSize);
+  const batchScale = new Float32Array(single ? 0 : runs), batchLabel = new Float32Array(runs);
   const c = Math.cos(toy.rotation), s = Math.sin(toy.rotation);
   // Row form: [x y] = θ M, and ∂ℓ/∂θ = [gx gy] Mᵀ, with M = [[c, −s], [s, c]].
   // (Columns and rows as matrix products: strided slices and stacks are slow on some backends.)
@@ -201,10 +225,28 @@ export async function simulateManifoldToy(
         loop.stopped(step, `returning the ${rows.length} records so far`);
         break;
       }
-      if (sigma > 0) noiseRng.fillNormal(noise);
+      if (single) {
+        if (sigma > 0) noiseRng.fillNormal(noise);
+      } else {
+        if (sigma > 0) noiseRng.fillNormal(batchNoise);
+        for (let run = 0; run < runs; run++) {
+          // A uniform batch of distinct samples: a partial Fisher–Yates shuffle of the order.
+          let scale = 0, label = 0;
+          for (let b = 0; b < batchSize; b++) {
+            const j = b + batchRng.integer(scales.length - b);
+            const i = order[j];
+            order[j] = order[b];
+            order[b] = i;
+            scale += scales[i];
+            label += rootScales[i] * batchNoise[run * batchSize + b];
+          }
+          batchScale[run] = scale / batchSize;
+          batchLabel[run] = label / batchSize;
+        }
+      }
       const theta = stepper.params[0];
       const grad = tf.tidy(() => {
-        const xi = tf.tensor1d(noise);
+        const xi = tf.tensor1d(single ? noise : batchLabel);
         const x = tf.reshape(tf.matMul(theta, toX), [runs]);
         const y = tf.reshape(tf.matMul(theta, toY), [runs]);
         let h: tf.Tensor = tf.fill([runs], coefficients[coefficients.length - 1]);
@@ -214,7 +256,8 @@ export async function simulateManifoldToy(
           h = tf.add(tf.mul(h, y), coefficients[k - 1]);
         }
         const g = tf.sqrt(h);
-        const r = tf.sub(tf.mul(g, x), tf.mul(xi, sigma));
+        const gx0 = single ? tf.mul(g, x) : tf.mul(tf.mul(tf.tensor1d(batchScale), g), x);
+        const r = tf.sub(gx0, tf.mul(xi, sigma));
         const gx = tf.mul(r, g);
         const gy = tf.mul(r, tf.div(tf.mul(dh, x), tf.mul(g, 2)));
         return tf.add(
