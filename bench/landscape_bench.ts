@@ -35,6 +35,7 @@ import {
   mlp,
   nativeBackendStatus,
   type Optimizer,
+  ready,
   Rng,
   sgd,
   sharpness,
@@ -176,6 +177,7 @@ async function runOn(backend: BackendName): Promise<BenchRow[]> {
     `sharpness, ${LANCZOS} Lanczos steps, ${NAME}, ${N} samples`,
   ];
   const refMs = [torch.step_ms, torch.hvp_ms, torch.lanczos_ms];
+  await ready(); // probes the WebGPU adapter that skipReason reads
   const skip = skipReason(backend);
   if (skip !== undefined) {
     return names.map((name, i) =>

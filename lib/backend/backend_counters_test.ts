@@ -4,6 +4,7 @@ import {
   countBackend,
   currentBackend,
   nativeBackendStatus,
+  ready,
   tf,
   useBackend,
 } from "./mod.ts";
@@ -81,9 +82,12 @@ Deno.test("countBackend: nested blocks each see their own part; an error propaga
   });
 });
 
+// ready() probes the adapter (the backend chosen at a first tensor knows nothing of WebGPU).
+const adapter = (await ready()).adapter;
+
 /** The WebGPU adapter, if this machine has one (llvmpipe in CI). */
 function hasWebGPU(): boolean {
-  return currentBackend().adapter !== undefined;
+  return adapter !== undefined;
 }
 
 Deno.test({

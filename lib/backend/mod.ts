@@ -3,7 +3,18 @@
  *
  * @module
  */
-export * from "./use_backend.ts";
+export {
+  type AdapterInfo,
+  BACKEND_NAMES,
+  type BackendName,
+  type BackendReport,
+  type BackendRequest,
+  currentBackend,
+  ready,
+  useBackend,
+  type UseBackendOptions,
+  WASM_THREADS_UNAVAILABLE,
+} from "./use_backend.ts";
 export * from "./memory.ts";
 export {
   type BackendCounters,

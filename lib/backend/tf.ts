@@ -1,12 +1,15 @@
 /**
- * The TensorFlow.js namespace as minima uses it: every backend registered and one chosen
- * (`MINIMA_BACKEND`, else `auto`) before the first tensor exists. Library code imports `tf` from
- * here and nowhere else.
+ * The TensorFlow.js namespace as minima uses it: every backend registered, none started at
+ * import. The first tensor starts the best backend that starts synchronously (native, else cpu)
+ * and `ready()` (called by the data loaders and `train`) runs the full `auto` choice, which may
+ * start WebGPU or WASM; `MINIMA_BACKEND=webgpu` or `wasm` starts that backend here, at import,
+ * since neither can start synchronously later. Library code imports `tf` from here and nowhere
+ * else.
  *
  * @module
  */
 import { tf } from "./_tfjs.ts";
-import { useBackend } from "./use_backend.ts";
+import { installFirstUseHook, useBackend } from "./use_backend.ts";
 // Counting starts with the first tensor (backend_counters.ts wraps the engine at load).
 import "./backend_counters.ts";
 // Gradients minima replaces (sums broadcast on the device, not through host arrays).
@@ -17,6 +20,17 @@ import "./_webgpu_faults.ts";
 import "./_webgpu_matmul.ts";
 import "./_webgpu_reduce.ts";
 
-await useBackend("auto", { quiet: true });
+installFirstUseHook();
+if (asyncBackendRequested()) await useBackend("auto", { quiet: true });
+
+/** Whether MINIMA_BACKEND names a backend that must start before the first tensor. */
+function asyncBackendRequested(): boolean {
+  try {
+    const value = Deno.env.get("MINIMA_BACKEND")?.trim();
+    return value === "webgpu" || value === "wasm";
+  } catch {
+    return false; // no --allow-env
+  }
+}
 
 export { tf };

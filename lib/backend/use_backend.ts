@@ -63,8 +63,12 @@ export interface BackendReport {
   name: BackendName;
   /** What was asked for. */
   requested: BackendRequest;
-  /** Where the request came from. */
-  source: "argument" | "MINIMA_BACKEND";
+  /**
+   * Where the request came from: a {@linkcode useBackend} argument (or {@linkcode ready}),
+   * `MINIMA_BACKEND`, or the first tensor made before any of them (`"first use"`, which picks
+   * among the backends that start synchronously: native, else cpu).
+   */
+  source: "argument" | "MINIMA_BACKEND" | "first use";
   /** The WebGPU adapter, when one was found (whether or not WebGPU was chosen). */
   adapter?: AdapterInfo;
   /** The BLAS and its threads, when the native backend is in use. */
@@ -238,8 +242,9 @@ function watchDevice(threads: number | undefined): void {
 }
 
 /**
- * The report of the backend in use (the last {@linkcode useBackend} call, or the automatic
- * choice made when the library loaded).
+ * The report of the backend in use: the last {@linkcode useBackend} or {@linkcode ready} call,
+ * or the choice made at the first tensor. Called before either, it makes that first-use choice
+ * itself (native when an optimized BLAS opens, else cpu).
  *
  * @example
  * ```ts
@@ -252,10 +257,144 @@ function watchDevice(threads: number | undefined): void {
  * @returns The current backend report.
  */
 export function currentBackend(): BackendReport {
-  if (current === undefined) {
-    throw new Error("Cannot report the backend: none was chosen yet; call useBackend() first");
+  if (current === undefined) chooseAtFirstUse();
+  return current!;
+}
+
+let readying: Promise<BackendReport> | undefined;
+
+/**
+ * Makes sure the best backend is chosen: the first call runs `useBackend("auto")` (which may
+ * start WebGPU on a real GPU or WASM, whose start is asynchronous) unless a backend was chosen
+ * explicitly; later calls return at once. Importing minima chooses nothing: the backend starts
+ * with the first tensor, on the best backend that starts synchronously (native, else cpu), or
+ * here. minima's data loaders and `train` call it, so a notebook that loads its data first is
+ * on the best backend from its first tensor; call it yourself before making tensors by hand on
+ * a GPU machine. `MINIMA_BACKEND=webgpu` or `wasm` chooses at import instead.
+ *
+ * @example
+ * ```ts
+ * import { ready } from "minima";
+ * import assert from "node:assert/strict";
+ *
+ * const report = await ready();
+ * assert.ok(["webgpu", "native", "wasm", "cpu"].includes(report.name));
+ * ```
+ *
+ * @returns The report of the backend in use.
+ */
+export function ready(): Promise<BackendReport> {
+  if (current !== undefined && current.source !== "first use") return Promise.resolve(current);
+  readying ??= useBackend("auto", { quiet: true }).finally(() => readying = undefined);
+  return readying;
+}
+
+/** The backends that start synchronously, in `auto`'s order. */
+const SYNC_BACKENDS: readonly BackendName[] = ["native", "cpu"];
+
+/**
+ * Chooses a backend without waiting, for the first tensor made before any `useBackend` or
+ * `ready`: `MINIMA_BACKEND` when it names a synchronous backend, else native when `auto` would
+ * take it, else cpu. Returns the name, initialised in tfjs's registry.
+ */
+function chooseAtFirstUse(): BackendName {
+  const fromEnv = envBackend();
+  if (fromEnv !== undefined) checkRequest(fromEnv, "MINIMA_BACKEND");
+  const skipped: BackendReport["skipped"] = [];
+  let chosen: BackendName | undefined;
+  if (fromEnv !== undefined && fromEnv !== "auto") {
+    const name = fromEnv as BackendName;
+    if (!SYNC_BACKENDS.includes(name)) {
+      // tf.ts starts these at import; reaching here means that start failed or was undone.
+      throw new Error(
+        `Cannot use backend "${name}" (MINIMA_BACKEND) for this tensor: it starts asynchronously; await ready() or useBackend("${name}") first`,
+      );
+    }
+    const failure = activateSync(name);
+    if (failure !== undefined) {
+      throw new Error(`Cannot use backend "${name}" (MINIMA_BACKEND): ${failure}`);
+    }
+    chosen = name;
+    for (const other of BACKEND_NAMES) {
+      if (other !== name) skipped.push({ name: other, reason: "not requested" });
+    }
+  } else {
+    const later =
+      "starts asynchronously: chosen by ready() or useBackend(), not at the first tensor";
+    for (const name of BACKEND_NAMES) {
+      if (!SYNC_BACKENDS.includes(name)) {
+        skipped.push({ name, reason: later });
+        continue;
+      }
+      const reason = (name === "native" ? nativeObjection() : undefined) ?? activateSync(name);
+      if (reason === undefined) {
+        chosen = name;
+        break;
+      }
+      skipped.push({ name, reason });
+    }
+    if (chosen === undefined) {
+      throw new Error(
+        `Cannot pick a backend for the first tensor: ${
+          skipped.map((s) => `${s.name}: ${s.reason}`).join("; ")
+        }; await useBackend("auto")`,
+      );
+    }
   }
-  return current;
+  const native = nativeBackendStatus();
+  const report: BackendReport = {
+    name: chosen,
+    requested: (fromEnv ?? "auto") as BackendRequest,
+    source: "first use",
+    ...(chosen === "native" && native.available ? { native: native.info } : {}),
+    skipped,
+    summary: "",
+  };
+  report.summary = summarize(report);
+  current = report;
+  return chosen;
+}
+
+/** Starts a synchronous backend in tfjs's registry; the reason when it cannot. */
+function activateSync(name: BackendName): string | undefined {
+  if (name === "native") {
+    const status = nativeBackendStatus();
+    if (!status.available) return status.reason;
+    if (!nativeThreadsSet) {
+      setNativeThreads(Math.max(1, navigator.hardwareConcurrency ?? 1));
+      nativeThreadsSet = true;
+    }
+  }
+  const engine = tf.engine() as unknown as TfEngine;
+  const { success, asyncInit } = engine.initializeBackend(name);
+  if (asyncInit || !success) return "it failed to initialise";
+  return undefined;
+}
+
+/** The parts of tfjs's engine the first-use hook replaces or reads. */
+interface TfEngine {
+  backendInstance: unknown;
+  pendingBackendInit: unknown;
+  initializeBackend(name: string): { success: boolean | Promise<boolean>; asyncInit: boolean };
+  initializeBackendsAndReturnBest(): { name: string; asyncInit: boolean };
+  ready(): Promise<void>;
+}
+
+/**
+ * Hooks tfjs's engine so that the first tensor made before any backend was chosen lands on
+ * minima's first-use choice (tfjs alone would take its highest-priority backend, WebGPU, and
+ * throw because it starts asynchronously), and so that `tf.ready()` with nothing chosen runs
+ * minima's `ready()` (tfjs alone would start WebGPU on a software adapter too). Called once, by
+ * `tf.ts`.
+ */
+export function installFirstUseHook(): void {
+  const engine = tf.engine() as unknown as TfEngine;
+  engine.initializeBackendsAndReturnBest = () => ({ name: chooseAtFirstUse(), asyncInit: false });
+  const tfReady = engine.ready.bind(engine);
+  engine.ready = () =>
+    engine.backendInstance == null && engine.pendingBackendInit == null
+      ? ready().then(() => {})
+      : tfReady();
 }
 
 function checkRequest(value: unknown, what: string): asserts value is BackendRequest {
@@ -377,6 +516,7 @@ function summarize(report: BackendReport): string {
     );
   }
   if (report.source === "MINIMA_BACKEND") parts.push("from MINIMA_BACKEND");
+  if (report.source === "first use") parts.push("(chosen at the first tensor)");
   const why = report.skipped.filter((s) => s.reason !== "not requested");
   const skipped = why.map((s) => `${s.name}: ${s.reason}`).join("; ");
   return parts.join(" ") + (skipped ? `; skipped ${skipped}` : "");

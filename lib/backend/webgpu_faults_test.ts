@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { currentBackend, nativeBackendStatus, tf, useBackend } from "./mod.ts";
+import { currentBackend, nativeBackendStatus, ready, tf, useBackend } from "./mod.ts";
 import { minimaKernelsEnabled } from "./_webgpu_matmul.ts";
 
-const noAdapter = currentBackend().adapter === undefined;
+// ready() probes the adapter (the backend chosen at a first tensor knows nothing of WebGPU).
+const noAdapter = (await ready()).adapter === undefined;
 const cpuPath = nativeBackendStatus().available ? "native" : "wasm";
 
 Deno.test({

@@ -1,3 +1,4 @@
+import { ready } from "../backend/mod.ts";
 import { permutation, Rng } from "../random/mod.ts";
 import type { Seed } from "../random/mod.ts";
 import { imagePool, type ImageSource, PACKAGES, PIXELS } from "./_image_pools.ts";
@@ -81,6 +82,7 @@ export async function imageDataset(
   }
   const k = classes.length;
   const pools = await Promise.all(classes.map((c) => imagePool(source, c)));
+  await ready(); // the best backend (WebGPU on a GPU) before the first tensor of a notebook
   // One child stream per class of the ten, forked in class order, so which samples a class
   // contributes does not depend on which other classes were asked for.
   const rng = new Rng(seed);

@@ -1,5 +1,4 @@
-import * as vega from "vega";
-import * as vegaLite from "vega-lite";
+import type * as vega from "vega";
 import { texToUnicode, type VegaLiteSpec } from "../plot/mod.ts";
 
 /** Options for {@linkcode renderSvg}. */
@@ -35,6 +34,19 @@ const MARKS = new Set([
 ]);
 const TYPES = new Set(["quantitative", "ordinal", "nominal", "temporal", "geojson"]);
 
+type Vega = typeof import("vega");
+type VegaLite = typeof import("vega-lite");
+let renderers: Promise<[Vega, VegaLite]> | undefined;
+
+/**
+ * vega and vega-lite, loaded with the first chart: they are a third of a second of module loading
+ * that importing minima (or minima/display) does not need to pay.
+ */
+function loadRenderers(): Promise<[Vega, VegaLite]> {
+  renderers ??= Promise.all([import("vega"), import("vega-lite")]);
+  return renderers;
+}
+
 /**
  * Renders a Vega-Lite spec to SVG headlessly: compiled by vega-lite, drawn by a vega View with no
  * renderer attached. Text is measured by vega's estimate (no canvas here), which is close enough
@@ -53,6 +65,7 @@ const TYPES = new Set(["quantitative", "ordinal", "nominal", "temporal", "geojso
 export async function renderSvg(spec: VegaLiteSpec, options: RenderOptions = {}): Promise<string> {
   const copy = options.owned ? spec : structuredClone(spec);
   checkSpec(copy);
+  const [vega, vegaLite] = await loadRenderers();
   let compiled: vega.Spec;
   try {
     // deno-lint-ignore no-explicit-any
@@ -72,7 +85,7 @@ export async function renderSvg(spec: VegaLiteSpec, options: RenderOptions = {})
   const view = new vega.View(vega.parse(compiled), {
     renderer: "none",
     logLevel: vega.Error,
-    loader: guardedLoader(options.allowUrls === true, failures),
+    loader: guardedLoader(vega, options.allowUrls === true, failures),
   });
   try {
     const svg = await view.toSVG();
@@ -155,7 +168,7 @@ function dataUrls(node: unknown, out: string[] = []): string[] {
 const SAFE_LINK = /^(https?:|mailto:)/i;
 
 /** vega's loader, refusing URLs unless allowed and recording failed loads. */
-function guardedLoader(allowUrls: boolean, failures: string[]) {
+function guardedLoader(vega: Vega, allowUrls: boolean, failures: string[]) {
   const base = vega.loader() as unknown as {
     sanitize(uri: string, options?: { context?: string }): Promise<{ href: string }>;
     load(uri: string, options?: unknown): Promise<string>;

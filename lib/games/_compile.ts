@@ -15,8 +15,8 @@
  *
  * @module
  */
-import { ConstantNode, derivative, parse, SymbolNode } from "mathjs";
 import type { MathNode } from "mathjs";
+import { mathjs } from "../_mathjs.ts";
 import { sinCosSource } from "./_fast_trig.ts";
 import { show } from "./_checks.ts";
 
@@ -348,7 +348,7 @@ function parseExpression(
   }
   let node: Node;
   try {
-    node = parse(text) as unknown as Node;
+    node = mathjs().parse(text) as unknown as Node;
   } catch (error) {
     throw new TypeError(
       `${spec.context}: ${what} is not a valid mathjs expression (${
@@ -359,9 +359,15 @@ function parseExpression(
   const params = spec.parameters ?? {};
   return node.transform((n, path) => {
     if (n.type !== "SymbolNode" || path === "fn") return n;
-    if (Object.hasOwn(params, n.name!)) return new ConstantNode(params[n.name!]) as unknown as Node;
-    if (spec.dimX === 1 && n.name === "x") return new SymbolNode("x1") as unknown as Node;
-    if (spec.dimY === 1 && n.name === "y") return new SymbolNode("y1") as unknown as Node;
+    if (Object.hasOwn(params, n.name!)) {
+      return new (mathjs().ConstantNode)(params[n.name!]) as unknown as Node;
+    }
+    if (spec.dimX === 1 && n.name === "x") {
+      return new (mathjs().SymbolNode)("x1") as unknown as Node;
+    }
+    if (spec.dimY === 1 && n.name === "y") {
+      return new (mathjs().SymbolNode)("y1") as unknown as Node;
+    }
     return n;
   });
 }
@@ -447,7 +453,7 @@ export function compileKernels(spec: CompileSpec): CompiledKernels {
       return given.map((g, k) => parseExpression(g, `options.${key}[${k}]`, spec));
     }
     return canonical(player, dim).map((v) =>
-      derivative(payoff as unknown as MathNode, v) as unknown as Node
+      mathjs().derivative(payoff as unknown as MathNode, v) as unknown as Node
     );
   };
   const gx = gradients("x", dimX, spec.gradX);

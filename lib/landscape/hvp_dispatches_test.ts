@@ -11,6 +11,7 @@ import {
   countBackend,
   currentBackend,
   nativeBackendStatus,
+  ready,
   tf,
   useBackend,
 } from "../backend/mod.ts";
@@ -87,7 +88,7 @@ Deno.test(`HVP: at most 3× the kernel calls of a forward-backward pass on ${cpu
 
 Deno.test({
   name: "HVP on webgpu: at most 2.5× the dispatches of a forward-backward pass; agrees with CPU",
-  ignore: currentBackend().adapter === undefined,
+  ignore: (await ready()).adapter === undefined, // ready() probes the adapter
   fn: async () => {
     const gpu = await measure("webgpu");
     // 114 against 52 dispatches when written (tfjs's ⟨g, v⟩ seeding and host-made ones: 145).

@@ -1,4 +1,5 @@
-import { all, create, type EvalFunction, type MathNode } from "mathjs";
+import type { EvalFunction, MathJsInstance, MathNode } from "mathjs";
+import { mathjs } from "../_mathjs.ts";
 import { denseOperator, type LinearOperator } from "../linalg/mod.ts";
 
 /** Options for {@linkcode symbolicLoss}. */
@@ -59,11 +60,9 @@ const CONSTANTS = new Set([
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-let mathInstance: ReturnType<typeof create> | undefined;
-/** A private mathjs instance, so that nothing another module imports into mathjs affects ours. */
-function math(): ReturnType<typeof create> {
-  mathInstance ??= create(all);
-  return mathInstance;
+/** minima's own mathjs instance (loaded on first use), which nothing a notebook does changes. */
+function math(): MathJsInstance {
+  return mathjs();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { tf } from "../backend/mod.ts";
+import { ready, tf } from "../backend/mod.ts";
 import type { ProgressCallback, Row, RowCallback, Scalar } from "../_types.ts";
 import { startLoop } from "../_loop.ts";
 import { Rng, sampleWithoutReplacement, type Seed } from "../random/mod.ts";
@@ -298,6 +298,7 @@ export async function train<
       `Cannot train: divergenceThreshold must be a positive number, current value is ${threshold}`,
     );
   }
+  await ready(); // nothing chose a backend yet but a first tensor: run the full auto choice
   const perStep = optimizer.gradientsPerStep ?? 1;
   if (options.params !== undefined) checkParams(objective, options.params, what, "options.params");
   for (const [name, t] of Object.entries(options.track ?? {})) {

@@ -1,4 +1,4 @@
-import { gamma } from "mathjs";
+import { gamma } from "./_gamma.ts";
 
 /** Options for {@linkcode levyMeanExitTime}. */
 export interface LevyMeanExitTimeOptions {
@@ -54,6 +54,6 @@ export function levyMeanExitTime(
       );
     }
   }
-  const c = (gamma(1 + alpha) as number) * Math.sin(Math.PI * alpha / 2) / Math.PI;
+  const c = gamma(1 + alpha) * Math.sin(Math.PI * alpha / 2) / Math.PI;
   return alpha * (distance / epsilon) ** alpha / c;
 }
