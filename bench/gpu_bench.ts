@@ -36,6 +36,7 @@ import {
   countBackend,
   currentBackend,
   nativeBackendStatus,
+  ready,
   tf,
   useBackend,
 } from "../lib/backend/mod.ts";
@@ -467,7 +468,7 @@ function describeAdapter(): { adapter: string; software: boolean; onGpu: boolean
 async function main(): Promise<void> {
   // WebGPU when an adapter exists (a software one too: its counters are what CI holds), unless
   // MINIMA_BACKEND moved the run to one backend.
-  const start = currentBackend();
+  const start = await ready(); // runs auto (and probes the adapter) unless MINIMA_BACKEND chose
   if (start.source !== "MINIMA_BACKEND" && start.name !== "webgpu" && start.adapter) {
     await useBackend("webgpu", { quiet: true });
   }

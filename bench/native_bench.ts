@@ -23,7 +23,7 @@
  */
 import { type Benchmark, type BenchRow, benchRow, medianMs } from "./_harness.ts";
 import { dirname, fromFileUrl, join } from "./_paths.ts";
-import { currentBackend, nativeBackendStatus, tf, useBackend } from "../lib/backend/mod.ts";
+import { currentBackend, nativeBackendStatus, ready, tf, useBackend } from "../lib/backend/mod.ts";
 import type { BackendName } from "../lib/backend/mod.ts";
 import { Rng } from "../lib/random/mod.ts";
 
@@ -337,7 +337,7 @@ async function compare(
   const problems = new Map<string, Problem>();
   cases.forEach(({ c }, i) => problems.set(c.id, makeProblem(c.sizes, c.n, 1000 + i)));
   const torch = await runTorch(cases.map((x) => x.c), problems, threads);
-  const previous = currentBackend().name;
+  const previous = (await ready()).name; // ready() probes the adapter that skipReason reads
   const rows: BenchRow[] = [];
   try {
     for (const { c, backends, library } of cases) {

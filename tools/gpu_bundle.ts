@@ -67,16 +67,27 @@ async function sh(cmd: string, args: string[], cwd?: string): Promise<string> {
 }
 
 async function bundle(entry: string, output: string): Promise<void> {
-  await sh(Deno.execPath(), [
-    "bundle",
-    "--platform",
-    "deno",
-    "--config",
-    join(root, "deno.json"),
-    "-o",
-    output,
-    entry,
-  ], root);
+  // esbuild does not parse `import defer`: the bundle takes lib/_mathjs_bundled.ts instead of
+  // lib/_mathjs.ts (the same mathjs, evaluated when the bundle starts), through an import map
+  // entry in a copy of deno.json beside it.
+  const config = JSON.parse(await Deno.readTextFile(join(root, "deno.json")));
+  config.imports = { "./lib/_mathjs.ts": "./lib/_mathjs_bundled.ts", ...config.imports };
+  const file = join(root, `.bundle.${Deno.pid}.deno.json`);
+  await Deno.writeTextFile(file, JSON.stringify(config, null, 2));
+  try {
+    await sh(Deno.execPath(), [
+      "bundle",
+      "--platform",
+      "deno",
+      "--config",
+      file,
+      "-o",
+      output,
+      entry,
+    ], root);
+  } finally {
+    await Deno.remove(file).catch(() => {});
+  }
 }
 
 /** The .deb files of the loader packages: from `debs`, or downloaded with apt-get into `into`. */

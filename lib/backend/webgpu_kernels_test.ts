@@ -8,12 +8,13 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { currentBackend, tf, useBackend } from "./mod.ts";
+import { currentBackend, ready, tf, useBackend } from "./mod.ts";
 import { minimaMatMulRuns } from "./_webgpu_matmul.ts";
 import { minimaColumnSumRuns } from "./_webgpu_reduce.ts";
 import { Rng } from "../random/mod.ts";
 
-const ignore = currentBackend().adapter === undefined;
+// ready() probes the adapter (the backend chosen at a first tensor knows nothing of WebGPU).
+const ignore = (await ready()).adapter === undefined;
 const U = 2 ** -24; // float32 unit roundoff
 
 interface Operand {
