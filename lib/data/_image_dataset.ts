@@ -39,6 +39,13 @@ export interface ImageDatasetOptions {
    * @default {"one-hot"}
    */
   targets?: "one-hot" | "integer" | "signed";
+  /**
+   * `"flat"`: x is [n, size²], rows of pixels (for MLPs); `"image"`: x is [n, size, size, 1] with
+   * `inputShape` [size, size, 1] (for convolutional networks). The pixels are the same, in the
+   * same row-major order.
+   * @default {"flat"}
+   */
+  layout?: "flat" | "image";
 }
 
 const TOTAL_CLASSES = 10;
@@ -55,6 +62,7 @@ export async function imageDataset(
   const classes = options.classes ?? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const size = options.size ?? 28;
   const targets = options.targets ?? "one-hot";
+  const layout = options.layout ?? "flat";
   checkCount(what, "samples", samples);
   checkCount(what, "testSamples", testSamples, 0);
   checkSeed(what, seed);
@@ -73,6 +81,13 @@ export async function imageDataset(
     throw new TypeError(`Cannot ${what}: size must be 28 or 14, current value is ${size}`);
   }
   checkTargets(what, targets, ["one-hot", "integer", "signed"]);
+  if (layout !== "flat" && layout !== "image") {
+    throw new TypeError(
+      `Cannot ${what}: layout must be "flat" or "image", current value is ${
+        JSON.stringify(layout)
+      }`,
+    );
+  }
   if (targets === "signed" && classes.length !== 2) {
     throw new TypeError(
       `Cannot ${what}: signed targets need exactly two classes, current classes are ${
@@ -132,6 +147,7 @@ export async function imageDataset(
       x,
       n: picks.length,
       inputDim: dim,
+      ...(layout === "image" ? { inputShape: [size, size, 1] } : {}),
       targets,
       labels,
       numClasses: k,
@@ -143,6 +159,7 @@ export async function imageDataset(
         samples: picks.length,
         classes: classes.join(","),
         size,
+        layout,
       },
     });
   };

@@ -39,7 +39,8 @@ export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([
  * data.dispose();
  * ```
  *
- * @param options Sizes, seed, classes, resolution and target encoding.
+ * @param options Sizes, seed, classes, resolution, target encoding and layout (`layout: "image"`
+ * gives x [n, size, size, 1] for convolutional networks).
  * @returns The dataset (with `test` when `testSamples` > 0); dispose it when done.
  */
 export function fashionMnist(options: FashionMnistOptions = {}): Promise<Dataset> {

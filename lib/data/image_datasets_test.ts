@@ -126,3 +126,23 @@ Deno.test("image datasets reject bad options with messages naming them", async (
       "Cannot load mnist: seed must be a non-negative integer or a string, current value is -1",
   });
 });
+
+Deno.test("fashionMnist and mnist as images: the same pixels in [n, h, w, 1], test set included", async () => {
+  for (const load of [fashionMnist, mnist]) {
+    const flat = await load({ samples: 6, testSamples: 4, size: 14, seed: 2 });
+    const image = await load({ samples: 6, testSamples: 4, size: 14, seed: 2, layout: "image" });
+    assert.deepEqual(image.x.shape, [6, 14, 14, 1]);
+    assert.deepEqual(image.inputShape, [14, 14, 1]);
+    assert.equal(image.inputDim, 196);
+    assert.equal(flat.inputShape, undefined);
+    assert.deepEqual(image.test!.x.shape, [4, 14, 14, 1]);
+    assert.deepEqual(Array.from(await image.x.data()), Array.from(await flat.x.data()));
+    assert.deepEqual(Array.from(image.labels!), Array.from(flat.labels!));
+    flat.dispose();
+    image.dispose();
+  }
+  await assert.rejects(() => mnist({ layout: "nhwc" as "image" }), {
+    name: "TypeError",
+    message: 'Cannot load mnist: layout must be "flat" or "image", current value is "nhwc"',
+  });
+});

@@ -22,7 +22,18 @@ export type MnistOptions = ImageDatasetOptions;
  * data.dispose();
  * ```
  *
- * @param options Sizes, seed, classes, resolution and target encoding.
+ * @example As images for a convolutional network
+ * ```ts
+ * import { mnist, smallCnn } from "minima";
+ * import assert from "node:assert/strict";
+ *
+ * const data = await mnist({ samples: 20, layout: "image" });
+ * assert.deepEqual(data.x.shape, [20, 28, 28, 1]);
+ * assert.deepEqual(smallCnn({ inputShape: data.inputShape }).inputShape, [28, 28, 1]);
+ * data.dispose();
+ * ```
+ *
+ * @param options Sizes, seed, classes, resolution, target encoding and layout (flat or image).
  * @returns The dataset (with `test` when `testSamples` > 0); dispose it when done.
  */
 export function mnist(options: MnistOptions = {}): Promise<Dataset> {

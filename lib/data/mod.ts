@@ -16,3 +16,5 @@ export * from "./sparse_linear_classification.ts";
 export * from "./modular_addition.ts";
 export * from "./standardize_inputs.ts";
 export * from "./reshape_inputs.ts";
+export * from "./cifar10.ts";
+export * from "./oriented_bars.ts";

@@ -2,6 +2,10 @@ import assert from "node:assert/strict";
 import { tf } from "../backend/mod.ts";
 import { disposeParams, flattenParams } from "./params.ts";
 import { smallCnn } from "./small_cnn.ts";
+import { crossEntropy } from "./cross_entropy.ts";
+import { orientedBars } from "../data/mod.ts";
+import { evaluateAccuracy } from "../landscape/mod.ts";
+import { adam, train } from "../optim/mod.ts";
 import { assertMatches64 } from "./_convnet_check.ts";
 import {
   act64,
@@ -96,4 +100,25 @@ Deno.test("smallCnn names the expected image shape when given another one", () =
   });
   rgb.dispose();
   disposeParams(params);
+});
+
+Deno.test("smallCnn learns the oriented-bars task in a few dozen Adam steps (CI's convolutional problem)", async () => {
+  const data = orientedBars({ samples: 256, testSamples: 256, seed: 1 });
+  const model = smallCnn({ inputShape: [8, 8, 1], outputDim: 4, width: 0.5 });
+  const run = await train({ model, loss: crossEntropy, data }, adam({ lr: 0.01 }), {
+    steps: 60,
+    batchSize: 32,
+    every: 60,
+    seed: 0,
+  });
+  const accuracy = await evaluateAccuracy({
+    model,
+    loss: crossEntropy,
+    data: data.test!,
+    params: run.params,
+  });
+  // Chance is 0.25; measured 0.99 after 150 steps.
+  assert.ok(accuracy > 0.9, `test accuracy ${accuracy}`);
+  disposeParams(run.params);
+  data.dispose();
 });
