@@ -1,5 +1,5 @@
 import { tf } from "../backend/mod.ts";
-import { convolve, dilateFilter, extractPatches } from "./_conv_ops.ts";
+import { convolve, convolvePerSample, dilateFilter } from "./_conv_ops.ts";
 import {
   builtLayer,
   checkImageShape,
@@ -67,8 +67,9 @@ export interface Conv2dOptions {
  * [cout, cin, kh, kw] maps to it by `permute(2, 3, 1, 0)`) and the bias [cout]. Derivatives of
  * every order are exact: the convolution and its two transposes are defined in terms of each
  * other (tfjs's own conv2d gradient cannot be differentiated again), so Hessian-vector products
- * through it are exact. Per-sample filters [n, kh, kw, cin, cout] run as a batched product of
- * image patches, which makes per-sample gradients one pass.
+ * through it are exact. Per-sample filters [n, kh, kw, cin, cout] run as one depthwise
+ * convolution over the samples side by side, which makes per-sample gradients and
+ * Hessian-vector products one batched pass.
  *
  * @example A 3×3 convolution with padding 1 keeps the image size
  * ```ts
@@ -117,7 +118,7 @@ export function conv2d(options: Conv2dOptions): Layer {
       if (bias) specs.push({ name: "bias", shape: [filters], role: "bias", layer: 0 });
       const fanIn = kernel[0] * kernel[1] * cin;
       const applyWhat = `apply conv2d "${name}"`;
-      const geometry = { stride, pad, kernel, dilation, out };
+
       return builtLayer({
         name,
         inputShape,
@@ -132,13 +133,7 @@ export function conv2d(options: Conv2dOptions): Layer {
             const n = x.shape[0];
             let y: tf.Tensor;
             if (perSample(params[0], specs[0])) {
-              // Per-sample filters: [n, P, K·cin] patches times [n, K·cin, cout] filters.
-              const k = kernel[0] * kernel[1] * cin;
-              const patches = tf.reshape(extractPatches(x, geometry), [n, out[0] * out[1], k]);
-              y = tf.reshape(
-                tf.matMul(patches as tf.Tensor3D, tf.reshape(params[0], [n, k, filters])),
-                [n, out[0], out[1], filters],
-              );
+              y = convolvePerSample(x, dilateFilter(params[0], dilation), { stride, pad });
             } else {
               y = convolve(x, dilateFilter(params[0], dilation), { stride, pad });
             }

@@ -1,7 +1,7 @@
 import { tf } from "../backend/mod.ts";
 import { activation, type ActivationName, ACTIVATIONS } from "./activation.ts";
 import { compose } from "./_compose.ts";
-import { extractPatches } from "./_conv_ops.ts";
+import { convolve } from "./_conv_ops.ts";
 import {
   builtLayer,
   checkImageShape,
@@ -170,15 +170,9 @@ export function residualBlock(options: ResidualBlockOptions): Layer {
       const children = [...branch, ...projection];
       const parts = compose(children);
       const applyWhat = `apply residualBlock "${name}"`;
-      const [oh, ow] = outputShape;
-      const subsample = {
-        kernel: [1, 1] as const,
-        stride: [stride, stride] as const,
-        pad: [0, 0, 0, 0] as const,
-        dilation: [1, 1] as const,
-        out: [oh, ow] as const,
-      };
       const before = Math.floor((filters - cin) / 2);
+      const embedding = new Float32Array(cin * filters);
+      for (let c = 0; c < cin; c++) embedding[c * filters + before + c] = 1;
       return builtLayer({
         name,
         inputShape,
@@ -205,12 +199,13 @@ export function residualBlock(options: ResidualBlockOptions): Layer {
             if (projection.length > 0) {
               for (let i = 0; i < projection.length; i++) s = run(branch.length + i, s);
             } else if (reshaping) {
-              if (stride !== 1) {
-                s = tf.reshape(extractPatches(x, subsample), [x.shape[0], oh, ow, cin]);
-              }
-              if (filters !== cin) {
-                s = tf.pad(s, [[0, 0], [0, 0], [0, 0], [before, filters - cin - before]]);
-              }
+              // Every s-th pixel, channels placed at before..before + cin: a 1×1 convolution with
+              // a fixed 0/1 filter, on the convolution kernels (slicing and padding run element
+              // by element on the CPU backends).
+              s = convolve(x, tf.tensor4d(embedding, [1, 1, cin, filters]), {
+                stride: [stride, stride],
+                pad: [0, 0, 0, 0],
+              });
             }
             return act(tf.add(s, scale === 1 ? h : tf.mul(h, scale)));
           });
