@@ -163,3 +163,29 @@ Deno.test("cifar10 names the missing or malformed file and the expected record s
     await Deno.remove(path, { recursive: true });
   }
 });
+
+Deno.test("cifar10 rejects bad options before reading any file", async () => {
+  const path = "/nonexistent";
+  for (
+    const [options, message] of [
+      [
+        { classes: [1, 1] },
+        "classes must be at least two distinct integers in 0..9, current value is [1,1]",
+      ],
+      [
+        { standardize: "global" },
+        'standardize must be "dataset", "subset" or "none", current value is "global"',
+      ],
+      [
+        { targets: "signed" },
+        "signed targets need exactly two classes, current classes are [0,1,2,3,4,5,6,7,8,9]; pass classes: [a, b]",
+      ],
+      [{ layout: "nchw" }, 'layout must be "image" or "flat", current value is "nchw"'],
+    ] as const
+  ) {
+    await assert.rejects(() => cifar10({ path, ...options } as Parameters<typeof cifar10>[0]), {
+      name: "TypeError",
+      message: `Cannot load CIFAR-10: ${message}`,
+    });
+  }
+});

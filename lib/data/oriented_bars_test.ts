@@ -52,3 +52,11 @@ Deno.test("orientedBars: channels, signed targets and bad options", () => {
       "Cannot make the oriented bars: noise must be a non-negative number, current value is -1",
   });
 });
+
+Deno.test("orientedBars: signed targets need two classes", () => {
+  assert.throws(() => orientedBars({ targets: "signed" }), {
+    name: "TypeError",
+    message:
+      "Cannot make the oriented bars: signed targets need exactly two classes, current value is 4",
+  });
+});

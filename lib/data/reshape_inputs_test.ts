@@ -26,3 +26,10 @@ Deno.test("reshapeInputs rejects a shape that does not hold the sample's feature
   });
   data.dispose();
 });
+
+Deno.test("reshapeInputs rejects what is not a dataset", () => {
+  assert.throws(() => reshapeInputs({} as Parameters<typeof reshapeInputs>[0], [1]), {
+    name: "TypeError",
+    message: "Cannot reshape the inputs: data must be a Dataset (e.g. from mnist())",
+  });
+});

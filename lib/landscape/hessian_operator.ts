@@ -17,7 +17,7 @@ import {
   vectorToParams,
 } from "./_autodiff.ts";
 import { checkPoint } from "./_point.ts";
-import { checkExactHessianOnce } from "./check_exact_hessian.ts";
+import { checkExactHessianOnce } from "./_check_exact_hessian_once.ts";
 import { type TensorVectorStore, tensorVectorStore } from "./_tensor_vector_store.ts";
 
 /** How Hessian-vector products are computed. */

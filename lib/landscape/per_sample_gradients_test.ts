@@ -56,7 +56,7 @@ function convNet(): { model: Model; net: Op64 } {
   return { model, net };
 }
 
-async function problem(model: Model, n: number, seed: number) {
+function problem(model: Model, n: number, seed: number) {
   const rng = new Rng(seed);
   const shape = model.inputShape!;
   const size = shape.reduce((a, b) => a * b, 1);
@@ -94,7 +94,7 @@ function sampleGradient(
 Deno.test("perSampleGradients of a convolutional network: rows match float64, batched and looped", async () => {
   const { model, net } = convNet();
   assert.ok(model.perSampleParams);
-  const p = await problem(model, 5, 1);
+  const p = problem(model, 5, 1);
   const point = { model, loss: crossEntropy, data: p.data, params: p.params };
   const before = tf.memory().numTensors;
   const batched = perSampleGradients(point, { chunkSize: 2 });
@@ -119,7 +119,7 @@ Deno.test("perSampleGradients of a convolutional network: rows match float64, ba
 Deno.test("gradientNoiseNonUniformity of a convolutional network matches float64 per-sample Hessians", async () => {
   const { model, net } = convNet();
   const n = 3;
-  const p = await problem(model, n, 2);
+  const p = problem(model, n, 2);
   const d = model.numParams;
   // H_i column by column: central differences of the float64 per-sample gradient.
   const hessians = Array.from({ length: n }, (_, i) => {
@@ -166,7 +166,7 @@ Deno.test("gradientNoiseNonUniformity of a convolutional network matches float64
 
 Deno.test("per-sample gradients of a BatchNorm network: refused in train mode, measured in eval mode", async () => {
   const model = smallCnn({ inputShape: [4, 4, 1], outputDim: 2, width: 0.25, norm: "batch" });
-  const p = await problem(model, 3, 3);
+  const p = problem(model, 3, 3);
   const point = { model, loss: crossEntropy, data: p.data, params: p.params };
   assert.throws(() => perSampleGradients(point), {
     name: "TypeError",

@@ -173,29 +173,31 @@ export function filterGradientByConvolution(
 /**
  * A filter [kh, kw, cin, cout] (or per-sample filters [n, kh, kw, cin, cout]) spread out by a
  * dilation d, with zeros between its taps: [(kh−1)d + 1, (kw−1)d + 1, cin, cout]. Built from pad,
- * reshape and slice, whose derivatives of every order are exact.
+ * reshape and slice of rank at most 4, whose derivatives of every order are exact.
  */
 export function dilateFilter(w: tf.Tensor, dilation: readonly [number, number]): tf.Tensor {
   const [dh, dw] = dilation;
   if (dh === 1 && dw === 1) return w;
   return tf.tidy(() => {
-    const lead = w.shape.slice(0, w.rank - 4);
-    const [kh, kw, cin, cout] = w.shape.slice(-4);
-    const none = lead.map(() => [0, 0] as [number, number]);
-    const spread = tf.pad(tf.reshape(w, [...lead, kh, 1, kw, 1, cin, cout]), [
-      ...none,
-      [0, 0],
-      [0, dh - 1],
-      [0, 0],
-      [0, dw - 1],
-      [0, 0],
-      [0, 0],
-    ]);
-    return tf.slice(
-      tf.reshape(spread, [...lead, kh * dh, kw * dw, cin, cout]),
-      [...lead.map(() => 0), 0, 0, 0, 0],
-      [...lead, (kh - 1) * dh + 1, (kw - 1) * dw + 1, cin, cout],
-    );
+    if (w.rank === 5) {
+      // Samples next to the channels, dilate, and back.
+      const [n, kh, kw, cin, cout] = w.shape;
+      const spread = dilateFilter(
+        tf.reshape(tf.transpose(w, [1, 2, 0, 3, 4]), [kh, kw, n * cin, cout]),
+        dilation,
+      );
+      const [eh, ew] = spread.shape;
+      return tf.transpose(tf.reshape(spread, [eh, ew, n, cin, cout]), [2, 0, 1, 3, 4]);
+    }
+    const [kh, kw, cin, cout] = w.shape;
+    const m = cin * cout, eh = (kh - 1) * dh + 1, ew = (kw - 1) * dw + 1;
+    // Rows: [kh, 1, kw·m] padded to [kh, dh, kw·m], then the first (kh − 1)dh + 1 rows.
+    let t = tf.pad(tf.reshape(w, [kh, 1, kw * m]), [[0, 0], [0, dh - 1], [0, 0]]);
+    t = tf.slice(tf.reshape(t, [kh * dh, kw * m]), [0, 0], [eh, kw * m]);
+    // Columns: [eh·kw, 1, m] padded to [eh·kw, dw, m], then the first (kw − 1)dw + 1 columns.
+    t = tf.pad(tf.reshape(t, [eh * kw, 1, m]), [[0, 0], [0, dw - 1], [0, 0]]);
+    t = tf.slice(tf.reshape(t, [eh, kw * dw, m]), [0, 0, 0], [eh, ew, m]);
+    return tf.reshape(t, [eh, ew, cin, cout]);
   });
 }
 
@@ -350,46 +352,41 @@ export interface WindowGeometry extends ConvGeometry {
 }
 
 /**
- * The windows of an image batch, [n, oh, ow, kh·kw, c] (taps in row-major order), from slices,
- * reshapes and a stack: derivatives of every order are exact (tfjs's strided slice has no
- * gradient, so a stride s takes s·o rows and keeps every s-th through a reshape).
+ * The taps of the windows sliding over an image batch: for each offset (a, b) of the window, in
+ * row-major order, the [n, oh, ow, c] image of the entries at that offset. Built from pad, slice
+ * and reshape of rank at most 4 (WebGPU handles no higher rank for some ops, and computed a
+ * rank-6 pad wrongly here): derivatives of every order are exact. tfjs's strided slice has no
+ * gradient, so a stride s takes s·o rows and keeps every s-th through a reshape.
  *
  * @param x Images [n, h, w, c].
  * @param g The window geometry.
  * @param padValue The value of padded entries (0, or a large negative number for max pooling).
  */
-export function extractPatches(x: tf.Tensor, g: WindowGeometry, padValue = 0): tf.Tensor {
-  return tf.tidy(() => {
-    const [n, h, w, c] = x.shape;
-    const [kh, kw] = g.kernel, [sh, sw] = g.stride, [dh, dw] = g.dilation, [oh, ow] = g.out;
-    // Pad, and extend at the bottom and right so that every tap's s·o rows fit.
-    const needH = (kh - 1) * dh + sh * oh, needW = (kw - 1) * dw + sw * ow;
-    const padded = h + g.pad[0] + g.pad[1], paddedW = w + g.pad[2] + g.pad[3];
-    const xp = tf.pad(x, [
-      [0, 0],
-      [g.pad[0], g.pad[1] + Math.max(0, needH - padded)],
-      [g.pad[2], g.pad[3] + Math.max(0, needW - paddedW)],
-      [0, 0],
-    ], padValue);
-    const taps: tf.Tensor[] = [];
-    for (let a = 0; a < kh; a++) {
-      for (let b = 0; b < kw; b++) {
-        let t = tf.slice(xp, [0, a * dh, b * dw, 0], [n, sh * oh, sw * ow, c]);
-        if (sh > 1 || sw > 1) {
-          t = tf.slice(tf.reshape(t, [n, oh, sh, ow, sw, c]), [0, 0, 0, 0, 0, 0], [
-            n,
-            oh,
-            1,
-            ow,
-            1,
-            c,
-          ]);
-        }
-        taps.push(tf.reshape(t, [n, oh, ow, c]));
+export function extractPatches(x: tf.Tensor, g: WindowGeometry, padValue = 0): tf.Tensor[] {
+  const [n, h, w, c] = x.shape;
+  const [kh, kw] = g.kernel, [sh, sw] = g.stride, [dh, dw] = g.dilation, [oh, ow] = g.out;
+  // Pad, and extend at the bottom and right so that every tap's s·o rows fit.
+  const needH = (kh - 1) * dh + sh * oh, needW = (kw - 1) * dw + sw * ow;
+  const padded = h + g.pad[0] + g.pad[1], paddedW = w + g.pad[2] + g.pad[3];
+  const xp = tf.pad(x, [
+    [0, 0],
+    [g.pad[0], g.pad[1] + Math.max(0, needH - padded)],
+    [g.pad[2], g.pad[3] + Math.max(0, needW - paddedW)],
+    [0, 0],
+  ], padValue);
+  const taps: tf.Tensor[] = [];
+  for (let a = 0; a < kh; a++) {
+    for (let b = 0; b < kw; b++) {
+      let t = tf.slice(xp, [0, a * dh, b * dw, 0], [n, sh * oh, sw * ow, c]);
+      if (sh > 1) {
+        // Rows: [n·oh, s, sw·ow·c], keep the first of each s.
+        t = tf.slice(tf.reshape(t, [n * oh, sh, sw * ow * c]), [0, 0, 0], [n * oh, 1, sw * ow * c]);
       }
+      if (sw > 1) {
+        t = tf.slice(tf.reshape(t, [n * oh * ow, sw, c]), [0, 0, 0], [n * oh * ow, 1, c]);
+      }
+      taps.push(tf.reshape(t, [n, oh, ow, c]));
     }
-    // One tap: expandDims, not stack, whose gradient (unstack) has a gradient that fails for a
-    // single output in tfjs (it passes a tensor where stack expects a list).
-    return taps.length === 1 ? tf.expandDims(taps[0], 3) : tf.stack(taps, 3);
-  });
+  }
+  return taps;
 }

@@ -136,7 +136,10 @@ export async function checkAgainst64(
       const hv = tf.tidy(() => {
         const h = tf.grads((...ps: tf.Tensor[]) => {
           const g = tf.grads(objective)(ps);
-          return tf.addN(g.map((gj, j) => tf.sum(tf.mul(gj, vt[j])))) as tf.Scalar;
+          // Not tf.addN, which sums only its first 7 inputs on tfjs-webgpu 4.22.
+          return g.map((gj, j) => tf.sum(tf.mul(gj, vt[j]))).reduce((a, b) =>
+            tf.add(a, b)
+          ) as tf.Scalar;
         })(params);
         return tf.concat(h.map((t) => tf.reshape(t, [-1])));
       });

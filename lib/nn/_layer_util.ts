@@ -6,17 +6,16 @@
  */
 import { tf } from "../backend/mod.ts";
 import { Rng, type Seed } from "../random/mod.ts";
-import type { BuiltLayer, LayerApplyOptions, ModelState } from "./layer.ts";
+import type {
+  BuiltLayer,
+  LayerApplyOptions,
+  LayerInit,
+  ModelState,
+  Padding,
+  Pair,
+} from "./layer.ts";
+export type { LayerInit, Padding, Pair } from "./layer.ts";
 import type { Params, ParamSpec } from "./types.ts";
-
-/** A size given once for both spatial axes, or as [height, width]. */
-export type Pair = number | readonly [number, number];
-
-/** Zero padding of a convolution or pooling window. */
-export type Padding = "valid" | "same" | Pair;
-
-/** Initial weights: He et al.'s N(0, 2/fan_in), or PyTorch's default U(±1/√fan_in). */
-export type LayerInit = "he" | "uniform";
 
 /** Reads a Pair option as two positive integers (at least `min`), or throws a RangeError. */
 export function pairOption(

@@ -44,6 +44,17 @@ export interface PoolOptions {
 /** What padded entries of a max-pooling window hold: below any activation, finite (0·it = 0). */
 const MAX_PAD = -1e30;
 
+/**
+ * The mean or the max over axis 1 of [m, k, r]: [m, r]. The max is the entries times a one-hot
+ * mask of their argmax, with the reduced axis moved last for argMax and oneHot.
+ */
+function reduceWindow(kind: "avg" | "max", t: tf.Tensor): tf.Tensor {
+  if (kind === "avg") return tf.mean(t, 1);
+  const last = tf.transpose(t, [0, 2, 1]);
+  const mask = tf.oneHot(tf.argMax(last, 2), t.shape[1]!);
+  return tf.sum(tf.mul(last, mask), 2);
+}
+
 /** A pooling layer of one kind. */
 export function poolLayer(kind: "avg" | "max", options: PoolOptions): Layer {
   const label = kind === "avg" ? "avgPool2d" : "maxPool2d";
@@ -79,24 +90,27 @@ export function poolLayer(kind: "avg" | "max", options: PoolOptions): Layer {
           checkInput(applyWhat, x, inputShape);
           return tf.tidy(() => {
             const n = x.shape[0];
-            // Windows as [n, oh, ow, c, k].
-            let windows: tf.Tensor;
             if (fast) {
+              // Windows tile the image: reduce over kw, then over kh (ranks at most 3).
               const [oh, ow] = out, [kh, kw] = kernel;
               const cut = oh * kh === h && ow * kw === w
                 ? x
                 : tf.slice(x, [0, 0, 0, 0], [n, oh * kh, ow * kw, c]);
-              windows = tf.reshape(
-                tf.transpose(tf.reshape(cut, [n, oh, kh, ow, kw, c]), [0, 1, 3, 5, 2, 4]),
-                [n, oh, ow, c, k],
+              const across = reduceWindow(kind, tf.reshape(cut, [n * oh * kh * ow, kw, c]));
+              const down = reduceWindow(
+                kind,
+                tf.reshape(across, [n * oh, kh, ow * c]),
               );
-            } else {
-              const patches = extractPatches(x, geometry, kind === "max" ? MAX_PAD : 0);
-              windows = tf.transpose(patches, [0, 1, 2, 4, 3]);
+              return tf.reshape(down, [n, oh, ow, c]);
             }
-            if (kind === "avg") return tf.mean(windows, 4);
-            const mask = tf.oneHot(tf.argMax(windows, 4), k);
-            return tf.sum(tf.mul(windows, mask), 4);
+            const taps = extractPatches(x, geometry, kind === "max" ? MAX_PAD : 0);
+            // A chain of adds, not tf.addN: tfjs-webgpu 4.22's AddN sums only its first 7 inputs.
+            if (kind === "avg") return tf.div(taps.reduce((a, b) => tf.add(a, b)), k);
+            // [entries, k]: one row per output entry, its window along the last axis.
+            const m = n * out[0] * out[1] * c;
+            const windows = tf.concat(taps.map((t) => tf.reshape(t, [m, 1])), 1);
+            const mask = tf.oneHot(tf.argMax(windows, 1), k);
+            return tf.reshape(tf.sum(tf.mul(windows, mask), 1), [n, out[0], out[1], c]);
           });
         },
       });

@@ -140,3 +140,38 @@ Deno.test("batchNorm refuses a batch of one in train mode, and eval mode without
   tf.dispose([one, five]);
   disposeParams([params, gp]);
 });
+
+Deno.test("batchNorm rejects bad options, inputs, modes and state, naming them", () => {
+  assert.throws(() => batchNorm({ eps: -1 }), {
+    name: "RangeError",
+    message: 'Cannot build batchNorm "bn": eps must be a non-negative number, current value is -1',
+  });
+  assert.throws(() => batchNorm().build([2, 3]), {
+    name: "TypeError",
+    message:
+      'Cannot build batchNorm "bn": the input must be images [h, w, c] or vectors [c], current input shape is [2,3]',
+  });
+  const layer = batchNorm().build([2]);
+  const params = layer.init(0);
+  const x = tf.zeros([3, 2]);
+  assert.throws(() => layer.apply(params, x, { mode: "test" as "eval" }), {
+    name: "TypeError",
+    message: 'Cannot apply batchNorm "bn": mode must be "train" or "eval", current value is "test"',
+  });
+  const model = sequential([2], [batchNorm({ name: "bn1" }), dense({ units: 1 })]);
+  const mp = model.init(0);
+  const state = model.initState!();
+  assert.throws(() => model.updateState!(mp, state, x, { momentum: 1.5 }), {
+    name: "RangeError",
+    message:
+      'Cannot update the running statistics of "sequential 2 → 1": momentum must be a number in [0, 1], current value is 1.5',
+  });
+  const wrong = [state[0], tf.ones([3])];
+  assert.throws(() => model.applyEval!(mp, wrong, x), {
+    name: "TypeError",
+    message:
+      'Cannot apply the model "sequential 2 → 1" in eval mode: state[1] (bn1.running_var) must be a live tensor of shape [2], current shape is [3]',
+  });
+  tf.dispose([x, ...state, wrong[1]]);
+  disposeParams([params, mp]);
+});

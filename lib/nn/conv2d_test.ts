@@ -162,3 +162,14 @@ Deno.test("conv2d rejects bad options and inputs with messages that name them", 
   gray.dispose();
   disposeParams(params);
 });
+
+Deno.test("conv2d rejects an unknown padding name", () => {
+  assert.throws(
+    () => conv2d({ filters: 2, kernelSize: 3, padding: "full" as "same" }).build([4, 4, 1]),
+    {
+      name: "TypeError",
+      message:
+        'Cannot build conv2d "conv": padding must be "valid", "same", a non-negative integer or a pair of them, current value is "full"',
+    },
+  );
+});

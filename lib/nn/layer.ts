@@ -20,6 +20,18 @@ import type { tf } from "../backend/mod.ts";
 import type { Seed } from "../random/mod.ts";
 import type { Params, ParamSpec } from "./types.ts";
 
+/** A size given once for both spatial axes, or as [height, width]. */
+export type Pair = number | readonly [number, number];
+
+/**
+ * Zero padding of a convolution or pooling window: a number p (or [ph, pw]) on each side, as
+ * PyTorch's `padding`; `"valid"`, none; `"same"`, TensorFlow's (output ⌈in/s⌉).
+ */
+export type Padding = "valid" | "same" | Pair;
+
+/** Initial weights: He et al.'s N(0, 2/fan_in), or PyTorch's default U(±1/√fan_in). */
+export type LayerInit = "he" | "uniform";
+
 /** Running statistics of the normalization layers, in the order of their `stateSpecs`. */
 export type ModelState = tf.Tensor[];
 

@@ -72,3 +72,11 @@ Deno.test("layerNorm rejects a sample of one entry and a wrong input", () => {
   x.dispose();
   disposeParams(params);
 });
+
+Deno.test("layerNorm rejects a negative ε", () => {
+  assert.throws(() => layerNorm({ eps: -0.1 }), {
+    name: "RangeError",
+    message:
+      'Cannot build layerNorm "ln": eps must be a non-negative number, current value is -0.1',
+  });
+});

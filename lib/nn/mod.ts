@@ -31,6 +31,7 @@ export * from "./residual_block.ts";
 export * from "./sequential.ts";
 export * from "./eval_mode.ts";
 export * from "./running_statistics.ts";
+export * from "./conv_net_options.ts";
 export * from "./small_cnn.ts";
 export * from "./vgg.ts";
 export * from "./resnet20.ts";

@@ -116,3 +116,26 @@ Deno.test("residualBlock rejects what it cannot build", () => {
       'Cannot build residualBlock "block": norm must be "batch" or "none", current value is "layer"',
   });
 });
+
+Deno.test("residualBlock rejects bad options, naming them", () => {
+  assert.throws(() => residualBlock({ filters: 0 }), {
+    name: "RangeError",
+    message:
+      'Cannot build residualBlock "block": filters must be a positive integer, current value is 0',
+  });
+  assert.throws(() => residualBlock({ filters: 2, shortcut: "identity" as "pad" }), {
+    name: "TypeError",
+    message:
+      'Cannot build residualBlock "block": shortcut must be "pad" or "projection", current value is "identity"',
+  });
+  assert.throws(() => residualBlock({ filters: 2, activation: "swish" as "relu" }), {
+    name: "TypeError",
+    message:
+      'Cannot build residualBlock "block": activation must be one of "relu", "tanh", "sigmoid", "softplus", "gelu", "silu", "identity", current value is "swish"',
+  });
+  assert.throws(() => residualBlock({ filters: 2, residualScale: Infinity }), {
+    name: "RangeError",
+    message:
+      'Cannot build residualBlock "block": residualScale must be a finite number, current value is Infinity',
+  });
+});

@@ -81,3 +81,10 @@ Deno.test("resnet20 with BatchNorm on one CIFAR-sized batch: shapes, and no tens
   x.dispose();
   disposeParams(params);
 });
+
+Deno.test("resnet20 rejects a block count that is not a positive integer", () => {
+  assert.throws(() => resnet20({ blocks: 0 }), {
+    name: "RangeError",
+    message: "Cannot build ResNet-20: blocks must be a positive integer, current value is 0",
+  });
+});

@@ -42,3 +42,20 @@ Deno.test("runningStatistics averages each batch's mean and unbiased variance of
   data.dispose();
   flat.dispose();
 });
+
+Deno.test("runningStatistics rejects a batch size below 2 and data that is not a dataset", () => {
+  const model = sequential([1], [batchNorm(), dense({ units: 1 })]);
+  const params = model.init(0);
+  const data = createDataset([[1], [2]], [0, 0]);
+  assert.throws(() => runningStatistics(model, params, data, { batchSize: 1 }), {
+    name: "RangeError",
+    message:
+      "Cannot compute running statistics: batchSize must be an integer ≥ 2, current value is 1",
+  });
+  assert.throws(() => runningStatistics(model, params, {} as typeof data), {
+    name: "TypeError",
+    message: "Cannot compute running statistics: data must be a Dataset",
+  });
+  disposeParams(params);
+  data.dispose();
+});

@@ -85,3 +85,11 @@ Deno.test("sequential rejects what cannot be a model, naming the fix", () => {
   x.dispose();
   disposeParams(params);
 });
+
+Deno.test("sequential rejects an input shape that is not positive integers", () => {
+  assert.throws(() => sequential([0, 4], [flatten()]), {
+    name: "TypeError",
+    message:
+      "Cannot build the sequential model: inputShape must be positive integers, e.g. [32, 32, 3], current value is [0,4]",
+  });
+});

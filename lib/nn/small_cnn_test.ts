@@ -122,3 +122,23 @@ Deno.test("smallCnn learns the oriented-bars task in a few dozen Adam steps (CI'
   disposeParams(run.params);
   data.dispose();
 });
+
+Deno.test("the convolutional models reject bad options, naming them", () => {
+  assert.throws(() => smallCnn({ pool: "min" as "max" }), {
+    name: "TypeError",
+    message: 'Cannot build the small CNN: pool must be "max" or "avg", current value is "min"',
+  });
+  assert.throws(() => smallCnn({ outputDim: 0 }), {
+    name: "RangeError",
+    message: "Cannot build the small CNN: outputDim must be a positive integer, current value is 0",
+  });
+  assert.throws(() => smallCnn({ norm: "layer" as "none" }), {
+    name: "TypeError",
+    message: 'Cannot build the small CNN: norm must be "batch" or "none", current value is "layer"',
+  });
+  assert.throws(() => smallCnn({ activation: "swish" as "relu" }), {
+    name: "TypeError",
+    message:
+      'Cannot build the small CNN: activation must be one of "relu", "tanh", "sigmoid", "softplus", "gelu", "silu", "identity", current value is "swish"',
+  });
+});

@@ -1,5 +1,6 @@
 import { activationLayer } from "./activation_layer.ts";
-import { type ConvNetOptions, resolveConvNetOptions } from "./_convnet_options.ts";
+import { resolveConvNetOptions } from "./_convnet_options.ts";
+import type { ConvNetOptions } from "./conv_net_options.ts";
 import { batchNorm } from "./batch_norm.ts";
 import { conv2d } from "./conv2d.ts";
 import { dense } from "./dense.ts";
