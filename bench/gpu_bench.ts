@@ -415,7 +415,13 @@ async function measure(c: Case, p: Problem | undefined, timed: boolean): Promise
         op.dispose();
       }
     }
-    const options = { method: "lanczos" as const, maxIterations: c.iterations, tol: 1e-12 };
+    // Single-vector Lanczos, as the reference runs it; the tolerance never stops it early.
+    const options = {
+      method: "lanczos" as const,
+      maxIterations: c.iterations,
+      tol: 1e-12,
+      blockSize: 1,
+    };
     const call = () => sharpness(point, { ...options, startVector: problem.v });
     if (timed) await call();
     const counted = await countBackend(call);
