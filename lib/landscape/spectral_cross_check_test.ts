@@ -125,6 +125,11 @@ const EIGEN_CHECKS: [
     (c, seed) =>
       sharpness(c.point, { seed, method: "power", maxIterations: 2000 }).then(sharpnessPairs),
   ],
+  [
+    "sharpness (Lanczos, device vectors, tol 1e-5)",
+    top,
+    (c, seed) => sharpness(c.point, { seed, tol: 1e-5, vectors: "device" }).then(sharpnessPairs),
+  ],
   ["top-3 (tol 1e-3)", top, (c, seed) => topHessianEigenvalues(c.point, { k: 3, seed })],
   ["top-5 (tol 1e-3)", top, (c, seed) => topHessianEigenvalues(c.point, { k: 5, seed })],
   [

@@ -166,3 +166,30 @@ Deno.test("lossGradient equals the float64 gradient, in one chunk or several", a
   assert.equal(tf.memory().numTensors, before);
   p.dispose();
 });
+
+Deno.test("trace, density and power iteration with vectors on the device match the host path", async () => {
+  const { p } = await setup();
+  const before = tf.memory().numTensors;
+  for (const method of ["hutch++", "hutchinson"] as const) {
+    const host = await hessianTrace(p.point, { method, matvecs: 30, seed: 3 });
+    const device = await hessianTrace(p.point, { method, matvecs: 30, seed: 3, vectors: "device" });
+    assertClose(device.value, host.value, { rtol: 1e-5 }, method);
+    assertClose(device.standardError, host.standardError, { rtol: 1e-3 }, `${method} error`);
+  }
+  const host = await hessianSpectralDensity(p.point, { probes: 3, steps: 10, gridSize: 8 });
+  const device = await hessianSpectralDensity(p.point, {
+    probes: 3,
+    steps: 10,
+    gridSize: 8,
+    vectors: "device",
+  });
+  host.nodes.forEach((nodes, l) => {
+    assertAllClose(device.nodes[l], nodes, { atol: 1e-5 }, `nodes of probe ${l}`);
+    assertAllClose(device.weights[l], host.weights[l], { atol: 1e-4 }, `weights of probe ${l}`);
+  });
+  const power = await sharpness(p.point, { method: "power", vectors: "device", tol: 1e-4 });
+  const powerHost = await sharpness(p.point, { method: "power", tol: 1e-4 });
+  assertClose(power.value, powerHost.value, { atol: power.residual + powerHost.residual });
+  assert.equal(tf.memory().numTensors, before, "no tensor leaks");
+  p.dispose();
+});
