@@ -35,28 +35,15 @@ export interface TensorStoreOptions {
   applyBlock(block: tf.Tensor2D): Promise<tf.Tensor2D>;
 }
 
-/** Counts of what crossed between host and device, for tests and benchmarks. */
-export interface TransferCounts {
-  /** Reads of device values to the host. */
-  readbacks: number;
-  /** Float32 values read back. */
-  valuesDown: number;
-  /** Float32 values uploaded. */
-  valuesUp: number;
-}
-
-/** The store with its transfer counts. */
-export type TensorVectorStore = VectorStore<TensorRow> & { readonly transfers: TransferCounts };
-
 /**
  * A store on the current tfjs backend.
  *
  * @param options The dimension and the block product.
- * @returns The store; rows it makes must be disposed through it.
+ * @returns The store; rows it makes must be disposed through it (the backend counters,
+ *   `countBackend`, show what crosses between host and device).
  */
-export function tensorVectorStore(options: TensorStoreOptions): TensorVectorStore {
+export function tensorVectorStore(options: TensorStoreOptions): VectorStore<TensorRow> {
   const dim = options.dim;
-  const transfers: TransferCounts = { readbacks: 0, valuesDown: 0, valuesUp: 0 };
 
   const wrap = (tensor: tf.Tensor2D): TensorRow[] => {
     const block: Block = { tensor, alive: tensor.shape[0] };
@@ -100,16 +87,12 @@ export function tensorVectorStore(options: TensorStoreOptions): TensorVectorStor
     if (contiguous) return tf.slice(g.block.tensor, [g.rows[0], 0], [g.rows.length, dim]);
     return tf.gather(g.block.tensor, tf.tensor1d(g.rows, "int32")) as tf.Tensor2D;
   };
-  const read = async (t: tf.Tensor): Promise<Float64Array> => {
-    transfers.readbacks++;
-    transfers.valuesDown += t.size;
-    return Float64Array.from(await t.data() as Float32Array);
-  };
+  const read = async (t: tf.Tensor): Promise<Float64Array> =>
+    Float64Array.from(await t.data() as Float32Array);
 
   return {
     dim,
     location: "device",
-    transfers,
     async apply(vs) {
       const { t, owned } = matrix(vs);
       try {
@@ -119,7 +102,6 @@ export function tensorVectorStore(options: TensorStoreOptions): TensorVectorStor
       }
     },
     fromHost(v) {
-      transfers.valuesUp += dim;
       return wrap(tf.tensor2d(Float32Array.from(v), [1, dim]))[0];
     },
     async toHost(v) {
@@ -147,7 +129,6 @@ export function tensorVectorStore(options: TensorStoreOptions): TensorVectorStor
       if (xs.length === 0) return ys;
       const b = ys.length;
       const { t: y, owned } = matrix(ys);
-      transfers.valuesUp += c.length;
       const next = tf.tidy(() => {
         let acc: tf.Tensor2D = y;
         let offset = 0;
@@ -166,7 +147,6 @@ export function tensorVectorStore(options: TensorStoreOptions): TensorVectorStor
       return wrap(next);
     },
     combine(xs, c, cols) {
-      transfers.valuesUp += c.length;
       const out = tf.tidy(() => {
         let acc: tf.Tensor2D | undefined;
         let offset = 0;

@@ -1,5 +1,5 @@
 import { tf } from "../backend/mod.ts";
-import type { LinearOperator } from "../linalg/mod.ts";
+import type { LinearOperator, VectorStore } from "../linalg/mod.ts";
 import type { ObjectivePoint, Params } from "../nn/mod.ts";
 import {
   accumulate,
@@ -18,7 +18,7 @@ import {
 } from "./_autodiff.ts";
 import { checkPoint } from "./_point.ts";
 import { checkExactHessianOnce } from "./_check_exact_hessian_once.ts";
-import { type TensorVectorStore, tensorVectorStore } from "./_tensor_vector_store.ts";
+import { tensorVectorStore } from "./_tensor_vector_store.ts";
 
 /** How Hessian-vector products are computed. */
 export type HvpMode = "exact" | "finite-difference";
@@ -73,7 +73,7 @@ export interface HessianOperator extends LinearOperator {
    * `vectors: "device"` keeps the d-vectors off the host; products on a block of vectors are
    * the batched passes of `matmat`, summed over chunks on the device.
    */
-  vectorStore(): TensorVectorStore;
+  vectorStore(): VectorStore<unknown>;
   /** The samples the loss is averaged over. */
   readonly samples: number;
   /** Hessian-vector products computed so far. */
@@ -216,7 +216,7 @@ export function hessianOperator(
       }
       return out;
     },
-    vectorStore(): TensorVectorStore {
+    vectorStore(): VectorStore<unknown> {
       return tensorVectorStore({
         dim,
         async applyBlock(block: tf.Tensor2D): Promise<tf.Tensor2D> {

@@ -32,7 +32,9 @@ export interface SharpnessOptions extends HessianOptions {
   seed?: Seed;
   /**
    * A start vector, e.g. the previous measurement's `vector` when tracking sharpness during
-   * training (a warm start converges in a few products).
+   * training (a warm start converges in a few products). With Lanczos in blocks of two (the
+   * default) a random vector joins it, so a top eigenvector it misses (after two eigenvalues
+   * cross) is still found.
    */
   startVector?: ArrayLike<number>;
   /**
