@@ -249,11 +249,12 @@ async function runOn(backend: BackendName): Promise<BenchRow[]> {
         rel(norm, torch.hvp_norm).toExponential(1)
       })`,
     }));
-    // (c) The top eigenvalue by 20 Lanczos steps (tol 1e-12 so that all 20 are taken).
+    // (c) The top eigenvalue by 20 Lanczos steps.
     let lambda = NaN, iterations = 0;
     const lanczosMs = await medianMs(async () => {
-      // One vector per step, as the reference's Lanczos; the tolerance is below what float32
-      // products deliver, so it is raised (with a warning) and all 20 steps are taken.
+      // One vector per step, as the reference's Lanczos. tol 1e-12 is below what float32
+      // products deliver, so it is raised to 1.9e-6 (with a warning), which this model does not
+      // reach in 20 steps: all 20 are taken (the row prints the count).
       const r = await sharpness(point, {
         method: "lanczos",
         blockSize: 1,
