@@ -109,8 +109,35 @@ export function mathjsGame(payoff: string, options: MathjsGameOptions = {}): Mat
   const temperature = options.temperature ?? 0.1;
   checkPositive(temperature, "options.temperature", context);
   const dims = usedDims(payoff);
-  const x = options.x === undefined ? torus(dims.x) : checkDomain(options.x, "options.x", context);
-  const y = options.y === undefined ? torus(dims.y) : checkDomain(options.y, "options.y", context);
+  const x = options.x === undefined ? undefined : checkDomain(options.x, "options.x", context);
+  const y = options.y === undefined ? undefined : checkDomain(options.y, "options.y", context);
+  // Every coordinate gets its own statements in the compiled loops: bound the dimension before
+  // compiling anything (x300000 used to compile for minutes).
+  for (const [p, used, domain] of [["x", dims.x, x], ["y", dims.y, y]] as const) {
+    const dim = domain?.dim ?? used;
+    if (dim > MAX_FORMULA_DIM) {
+      throw new RangeError(
+        `${context}: ${
+          domain ? `options.${p} has ${dim} coordinates` : `the payoff uses ${p}${used}`
+        }, but a game compiled from formulas has at most ${MAX_FORMULA_DIM} coordinates per player (each gets its own code); use tensorGame for larger ones`,
+      );
+    }
+  }
+  return build(payoff, options, context, temperature, dims, x ?? torus(dims.x), y ?? torus(dims.y));
+}
+
+/** The most coordinates per player a formula game compiles. */
+export const MAX_FORMULA_DIM = 1024;
+
+function build(
+  payoff: string,
+  options: MathjsGameOptions,
+  context: string,
+  temperature: number,
+  dims: { x: number; y: number },
+  x: Domain,
+  y: Domain,
+): MathjsGame {
   if (dims.x > x.dim || dims.y > y.dim) {
     const [p, d, used] = dims.x > x.dim ? ["x", x, dims.x] : ["y", y, dims.y];
     throw new RangeError(
