@@ -16,7 +16,7 @@ import { tf } from "../backend/mod.ts";
 import type { Dataset } from "../data/mod.ts";
 import { subsetIndices } from "../data/dataset_subset.ts";
 import type { Loss, Model, Params, ParamSpec } from "../nn/mod.ts";
-import { consistentReplicas } from "../nn/_replicas.ts";
+import { consistentReplicas } from "../nn/_internal.ts";
 
 /** A slice of the data: at most `chunkSize` samples. */
 export interface Chunk {

@@ -12,7 +12,7 @@
  */
 import type { ObjectivePoint } from "../nn/mod.ts";
 import { type Loss64, lossAndGrad64, type Mlp64 } from "../nn/_float64_reference.ts";
-import { jacobiEigen } from "../linalg/_test_matrices.ts";
+import { jacobiEigen } from "../linalg/_internal.ts";
 import { mlpHessian64 } from "./_float64_hvp.ts";
 import { tinyProblem } from "./_test_problems.ts";
 
