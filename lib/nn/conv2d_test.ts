@@ -10,6 +10,7 @@ import { filterGradientByConvolution } from "./_conv_ops.ts";
 import { assertMatches64 } from "./_convnet_check.ts";
 import { act64, conv64, dense64, flatten64, seq64 } from "./_float64_convnet.ts";
 import { assertAllClose } from "../_test_util.ts";
+import { withKernels } from "../backend/_test_backends.ts";
 
 const CASES = [
   { input: 5, stride: 1, padding: 0, dilation: 1, out: [3, 3], pad: [0, 0, 0, 0] },
@@ -78,35 +79,37 @@ Deno.test("conv2d: per-sample filters give each sample its own convolution", asy
   disposeParams([a, b]);
 });
 
-Deno.test("conv2d: the filter gradient as a dilated convolution equals the backend's kernel", async () => {
-  const x = tf.randomNormal([2, 7, 6, 3], 0, 1, "float32", 1);
-  const dy = tf.randomNormal([2, 4, 3, 4], 0, 1, "float32", 2);
-  const g = { stride: [2, 2], pad: [1, 1, 1, 0] } as const;
-  const [kernel, viaConv] = tf.tidy(() => [
-    tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, {
-      strides: [2, 2],
-      pad: [[0, 0], [1, 1], [1, 0], [0, 0]],
-      dataFormat: "NHWC",
-      filterShape: [3, 3, 3, 4],
-    } as unknown as tf.NamedAttrMap) as tf.Tensor,
-    filterGradientByConvolution(x, dy, [3, 3, 3, 4], g),
-  ]);
-  assert.deepEqual(viaConv.shape, [3, 3, 3, 4]);
-  assertAllClose(await viaConv.data(), await kernel.data(), { atol: 1e-4 });
-  tf.dispose([x, dy, kernel, viaConv]);
-});
+Deno.test("conv2d: the filter gradient as a dilated convolution equals the backend's kernel", () =>
+  withKernels(["Conv2DBackpropFilter"], async () => {
+    const x = tf.randomNormal([2, 7, 6, 3], 0, 1, "float32", 1);
+    const dy = tf.randomNormal([2, 4, 3, 4], 0, 1, "float32", 2);
+    const g = { stride: [2, 2], pad: [1, 1, 1, 0] } as const;
+    const [kernel, viaConv] = tf.tidy(() => [
+      tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, {
+        strides: [2, 2],
+        pad: [[0, 0], [1, 1], [1, 0], [0, 0]],
+        dataFormat: "NHWC",
+        filterShape: [3, 3, 3, 4],
+      } as unknown as tf.NamedAttrMap) as tf.Tensor,
+      filterGradientByConvolution(x, dy, [3, 3, 3, 4], g),
+    ]);
+    assert.deepEqual(viaConv.shape, [3, 3, 3, 4]);
+    assertAllClose(await viaConv.data(), await kernel.data(), { atol: 1e-4 });
+    tf.dispose([x, dy, kernel, viaConv]);
+  }));
 
-Deno.test("why conv2d is custom: tfjs's own conv2d cannot be differentiated twice", () => {
-  const x = tf.ones([1, 4, 4, 1]);
-  const w = tf.ones([3, 3, 1, 1]);
-  const loss = (u: tf.Tensor) =>
-    tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, u as tf.Tensor4D, 1, 0)));
-  assert.throws(
-    () => tf.grad((u: tf.Tensor) => tf.sum(tf.grad(loss)(u)))(w),
-    /gradient function not found for Conv2DBackpropFilter/,
-  );
-  tf.dispose([x, w]);
-});
+Deno.test("why conv2d is custom: tfjs's own conv2d cannot be differentiated twice", () =>
+  withKernels(["Conv2DBackpropFilter"], () => {
+    const x = tf.ones([1, 4, 4, 1]);
+    const w = tf.ones([3, 3, 1, 1]);
+    const loss = (u: tf.Tensor) =>
+      tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, u as tf.Tensor4D, 1, 0)));
+    assert.throws(
+      () => tf.grad((u: tf.Tensor) => tf.sum(tf.grad(loss)(u)))(w),
+      /gradient function not found for Conv2DBackpropFilter/,
+    );
+    tf.dispose([x, w]);
+  }));
 
 Deno.test("conv2d: the same seed gives the same He-initialized filters", async () => {
   const layer = conv2d({ filters: 16, kernelSize: 3 }).build([8, 8, 8]);
