@@ -17,6 +17,7 @@ import assert from "node:assert/strict";
 import { tf } from "../backend/mod.ts";
 import { hutchPlusPlusTrace, lanczos } from "../linalg/mod.ts";
 import { matvec64 } from "../nn/_float64_reference.ts";
+import { Rng } from "../random/mod.ts";
 import { type BuiltCase, CROSS_CHECK_CASES } from "./_spectral_cases.ts";
 import { sharpness } from "./sharpness.ts";
 import { topHessianEigenvalues } from "./top_hessian_eigenvalues.ts";
@@ -144,6 +145,23 @@ for (const [name, want, run] of EIGEN_CHECKS) {
     assert.equal(row.misses, 0, `${name}: ${row.misses} misses in ${row.runs} runs`);
   });
 }
+
+Deno.test("a warm start near the second eigenvector: one vector per step reports λ2 as the sharpness, converged; blocks of two find λ1", async () => {
+  // What tracking the sharpness meets when the top two eigenvalues cross: the previous top
+  // eigenvector is close to the new second one and has almost nothing along the new first.
+  for (const c of cases) {
+    const u1 = c.eigenvectors[c.d - 1], u2 = c.eigenvectors[c.d - 2];
+    const noise = new Rng(1).fillNormal(new Float64Array(c.d));
+    const start = u2.map((x, i) => x + 0.1 * noise[i] / Math.sqrt(c.d));
+    const along = u1.reduce((s, x, i) => s + x * start[i], 0);
+    u1.forEach((x, i) => (start[i] -= along * x));
+    const [l1, l2] = [c.eigenvalues[c.d - 1], c.eigenvalues[c.d - 2]];
+    const single = await sharpness(c.point, { startVector: start, blockSize: 1 });
+    assert.ok(single.converged && Math.abs(single.value - l2) <= single.residual, c.name);
+    const block = await sharpness(c.point, { startVector: start });
+    assert.ok(block.trusted && Math.abs(block.value - l1) <= block.residual, c.name);
+  }
+});
 
 /**
  * The rule for z-scores z = (estimate − exact)/standardError over N runs, each a studentized mean
