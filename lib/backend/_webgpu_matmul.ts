@@ -13,8 +13,9 @@
  * a software rasteriser); `bench/gpu_bench.ts` reports it against tfjs's own and PyTorch where
  * a GPU exists, and `MINIMA_WEBGPU_KERNELS=tfjs` turns minima's kernels off.
  *
- * Shapes tfjs's own kernel handles that this one does not (int32, batch dimensions that
- * broadcast other than by one, PReLU, more than 65,535 batches) go to tfjs's kernel.
+ * Inputs tfjs's own kernel handles that this one does not (int32, or float32 kept in an int32
+ * buffer after a cast; batch dimensions that broadcast other than by one; PReLU) go to tfjs's
+ * kernel.
  *
  * @module
  */
@@ -274,6 +275,17 @@ function isSoftware(backend: WebGPUBackendLike): boolean {
   return known;
 }
 
+/**
+ * Whether a tensor is float32 and so is its GPU buffer. tfjs casts int32 to float32 without
+ * converting the data (the buffer stays int32, read through converting getters); minima's shaders
+ * read their buffers as f32, so such an input goes to tfjs's kernel.
+ */
+export function floatBuffer(backend: unknown, x: Info): boolean {
+  const map = (backend as { tensorMap?: { get(id: object): { dtype: string } | undefined } })
+    .tensorMap;
+  return x.dtype === "float32" && (map?.get(x.dataId)?.dtype ?? x.dtype) === "float32";
+}
+
 function product(xs: number[]): number {
   return xs.reduce((a, b) => a * b, 1);
 }
@@ -290,11 +302,11 @@ function run(
   bias: Info | undefined,
   attrs: { transposeA?: boolean; transposeB?: boolean; activation?: string; alpha?: number },
 ): Info | undefined {
-  if (!enabled || a.dtype !== "float32" || b.dtype !== "float32") return undefined;
+  if (!enabled || !floatBuffer(backend, a) || !floatBuffer(backend, b)) return undefined;
   if (a.shape.length < 2 || b.shape.length < 2) return undefined;
   const activation = attrs.activation ?? "linear";
   if (!(activation in ACTIVATIONS)) return undefined;
-  if (bias !== undefined && (bias.dtype !== "float32")) return undefined;
+  if (bias !== undefined && !floatBuffer(backend, bias)) return undefined;
   const transposeA = Boolean(attrs.transposeA), transposeB = Boolean(attrs.transposeB);
   const ra = a.shape.length, rb = b.shape.length;
   const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];

@@ -2,14 +2,14 @@
  * minima's WGSL column sum for the tfjs WebGPU backend: `Sum` over leading axes (the bias
  * gradient of every dense layer, Σ over the batch of dy, and the broadcast-back sums of double
  * backprop) in one pass. tfjs's kernel reduces only innermost axes, so it transposes first: two
- * dispatches and a full copy of the summand. Other sums (innermost axes, int32, empty inputs)
- * stay tfjs's. Speed on a real GPU is unmeasured here; correctness is checked against the CPU
+ * dispatches and a full copy of the summand. Other sums (innermost axes, int32 or int32-backed
+ * float32, empty inputs) stay tfjs's. Speed on a real GPU is unmeasured here; correctness is checked against the CPU
  * backend in `webgpu_kernels_test.ts`.
  *
  * @module
  */
 import { tf } from "./_tfjs.ts";
-import { minimaKernelsEnabled } from "./_webgpu_matmul.ts";
+import { floatBuffer, minimaKernelsEnabled } from "./_webgpu_matmul.ts";
 
 interface Info {
   dataId: object;
@@ -86,7 +86,7 @@ function install(): void {
   const original = config.kernelFunc as unknown as KernelFunc;
   const kernelFunc: KernelFunc = (args) => {
     const { x } = args.inputs;
-    if (!minimaKernelsEnabled() || x.dtype !== "float32") return original(args);
+    if (!minimaKernelsEnabled() || !floatBuffer(args.backend, x)) return original(args);
     const rank = x.shape.length;
     const axes = tf.util.parseAxisParam(args.attrs.axis, x.shape).sort((a, b) => a - b);
     // Leading axes only, and not all of them (that is tfjs's innermost reduction).

@@ -182,3 +182,17 @@ Deno.test({
     await check(([x]) => tf.sum(x, 0), [operand(rng, [1, 4])], 1, 0);
   },
 });
+
+Deno.test({
+  name: "webgpu kernels: a float32 tensor cast from int32 (its buffer still int32) goes to tfjs's",
+  ignore,
+  fn: async () => {
+    // tfjs casts int32 → float32 without converting the buffer; read as f32 it gave zeros.
+    const rng = new Rng(6);
+    const identity = () =>
+      tf.cast(tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2], "int32"), 3), "float32");
+    await check(([x]) => tf.matMul(x, identity()), [operand(rng, [4, 6])], 6, 0);
+    await check(([x]) => tf.matMul(identity(), x, true, false), [operand(rng, [6, 5])], 6, 0);
+    await check(() => tf.sum(identity(), 0), [operand(rng, [1])], 6, 0);
+  },
+});
