@@ -42,7 +42,11 @@ export interface ClaimSpec {
    * of the interval.
    */
   actual: Measured;
-  /** What the claim predicts: a number (or one per measured value), or a boolean. */
+  /**
+   * What the claim predicts: a number (or one per measured value), or a boolean. An infinite
+   * expected value is compared exactly, without tolerance (5 ≤ ∞ holds, 5 ≈ ∞ and 5 ≥ ∞ fail);
+   * a NaN measurement fails every relation.
+   */
   expected: number | readonly number[] | boolean;
   /**
    * The comparison. "≈": |a − e| ≤ atol + rtol·|e|; "≤": a ≤ e + atol + rtol·|e| (and "≥" likewise,
@@ -396,9 +400,10 @@ function checkClaim(spec: ClaimSpec, index: number): ClaimResult {
     );
   }
   const rtol = spec.rtol ?? 0, atol = spec.atol ?? 0;
-  if (!(rtol >= 0) || !(atol >= 0)) {
+  if (!(rtol >= 0) || !(atol >= 0) || !Number.isFinite(rtol) || !Number.isFinite(atol)) {
+    // An infinite tolerance would make a claim that cannot fail.
     throw new RangeError(
-      `${at}: rtol and atol must be non-negative, current values are ${rtol} and ${atol}`,
+      `${at}: rtol and atol must be non-negative finite numbers, current values are ${rtol} and ${atol}`,
     );
   }
   if (spec.control !== undefined) {
@@ -567,7 +572,9 @@ function compare(
   actual.forEach((v, i) => {
     const e = expected[i];
     const slack = atol + rtol * Math.abs(e);
-    const { margin, text } = v.interval
+    const { margin, text } = !Number.isFinite(e)
+      ? infiniteMargin(v, e, relation, test)
+      : v.interval
       ? (test === "inside" ? intervalMargin : overlapMargin)(v, e, slack, relation)
       : pointMargin(v.low, e, slack, relation);
     if (margin > 0) holds = false;
@@ -577,6 +584,58 @@ function compare(
     }
   });
   return { holds, detail: worst };
+}
+
+/**
+ * The verdict against an infinite expected value. A tolerance around ±∞ means nothing (its slack
+ * rtol·∞ or 0·∞ would let anything pass), so the relation is taken exactly: 5 ≤ ∞ and 5 < ∞ hold,
+ * 5 ≈ ∞, 5 ≥ ∞ and 5 ≤ −∞ fail, and ≈ or = holds only for the same infinity.
+ */
+function infiniteMargin(
+  v: Value,
+  e: number,
+  relation: Relation,
+  test: IntervalTest,
+): { margin: number; text: string } {
+  const { low, high } = v;
+  if (Number.isNaN(low) || Number.isNaN(high)) return nanMargin(v);
+  const exact = (a: number): boolean => {
+    switch (relation) {
+      case "≤":
+        return a <= e;
+      case "≥":
+        return a >= e;
+      case "<":
+        return a < e;
+      case ">":
+        return a > e;
+      default: // ≈ and =
+        return a === e;
+    }
+  };
+  const points = v.interval ? [low, high] : [low];
+  // ≈ over an interval "overlaps" the point ±∞ only at an end equal to it.
+  const holds = test === "overlaps" && v.interval ? points.some(exact) : points.every(exact);
+  const shown = v.interval ? `[${formatNumber(low)}, ${formatNumber(high)}]` : formatNumber(low);
+  const symbol = relation === "≈" ? "=" : relation;
+  return {
+    margin: holds ? -Infinity : Infinity,
+    text: `${shown} ${holds ? "" : "not "}${symbol} ${
+      formatNumber(e)
+    } (expected is infinite: compared exactly, tolerances do not apply)`,
+  };
+}
+
+/** The verdict on a NaN measurement: it fails, and says so. */
+function nanMargin(v: Value): { margin: number; text: string } {
+  return {
+    margin: Infinity,
+    text: v.interval
+      ? `the interval over seeds [${formatNumber(v.low)}, ${
+        formatNumber(v.high)
+      }] has a NaN end (a seed measured NaN)`
+      : "the measured value is NaN",
+  };
 }
 
 /** How far a point violates the relation (> 0: violated by that much), and the text. */
@@ -615,7 +674,7 @@ function pointMargin(
       margin = a === e ? -1 : 1;
       text = `${formatNumber(a)} ${a === e ? "=" : "≠"} ${formatNumber(e)}`;
   }
-  if (Number.isNaN(a)) margin = Infinity;
+  if (Number.isNaN(a)) return nanMargin({ low: a, high: a });
   return { margin, text };
 }
 
@@ -654,7 +713,7 @@ function intervalMargin(
       margin = low > e ? -(low - e) : e - low + Number.MIN_VALUE;
       text = `lower end ${formatNumber(low)} ${low > e ? ">" : "≤"} ${formatNumber(e)}`;
   }
-  if (Number.isNaN(low) || Number.isNaN(high)) margin = Infinity;
+  if (Number.isNaN(low) || Number.isNaN(high)) return nanMargin(v);
   return { margin, text };
 }
 
@@ -692,7 +751,7 @@ function overlapMargin(
       margin = high > e ? -(high - e) : e - high + Number.MIN_VALUE;
       text = `upper end ${formatNumber(high)} ${high > e ? ">" : "≤"} ${formatNumber(e)}`;
   }
-  if (Number.isNaN(low) || Number.isNaN(high)) margin = Infinity;
+  if (Number.isNaN(low) || Number.isNaN(high)) return nanMargin(v);
   return { margin, text };
 }
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   claim,
+  type ClaimOptions,
   ClaimError,
   type ClaimResult,
   claims,
@@ -54,6 +55,68 @@ Deno.test("NaN never passes a claim", async () => {
   await assert.rejects(() => claim("bounded", [1, NaN], 2, { relation: "≤" }), ClaimError);
 });
 
+Deno.test("an infinite expected value is compared exactly: tolerances cannot make it pass", async () => {
+  // The slack rtol·∞ (or 0·∞ = NaN) used to let every one of these pass.
+  for (
+    const [actual, expected, options] of [
+      [5, Infinity, { rtol: 0.1 }],
+      [5, Infinity, { atol: 1 }],
+      [5, Infinity, { relation: "≥" }],
+      [5, -Infinity, { relation: "≤", rtol: 0.5 }],
+      [5, -Infinity, { relation: "<" }],
+      [Infinity, Infinity, { relation: "<" }],
+      [-Infinity, Infinity, {}],
+    ] as const
+  ) {
+    await assert.rejects(
+      () => claim("x", actual, expected, options as ClaimOptions),
+      /expected is infinite: compared exactly/,
+      `${actual} ${JSON.stringify(options)} ${expected}`,
+    );
+  }
+  // What holds exactly still holds.
+  for (
+    const [actual, expected, relation] of [
+      [5, Infinity, "≤"],
+      [5, Infinity, "<"],
+      [5, -Infinity, "≥"],
+      [Infinity, Infinity, "≈"],
+      [-Infinity, -Infinity, "="],
+      [Infinity, Infinity, "≥"],
+    ] as const
+  ) {
+    assert.ok((await claim("x", actual, expected, { relation, rtol: 0.1 })).passed);
+  }
+  // Over seeds: every point of the interval, or some point of it with "overlaps".
+  const iv = seedInterval([1, 2, 3, 4, 5]);
+  assert.ok((await claim("x", iv, Infinity, { relation: "<" })).passed);
+  await assert.rejects(() => claim("x", iv, Infinity, { rtol: 1 }), ClaimError);
+  await assert.rejects(
+    () => claim("x", iv, Infinity, { rtol: 1, interval: "overlaps" }),
+    /not = ∞/,
+  );
+});
+
+Deno.test("a NaN measurement fails and its message says it was NaN", async () => {
+  await assert.rejects(
+    () => claim("bounded", NaN, 0, { relation: "≤" }),
+    (e: Error) => e.message === '1 of 1 claim failed: "bounded" (the measured value is NaN)',
+  );
+  await assert.rejects(() => claim("near", NaN, 0, { atol: 1 }), /the measured value is NaN/);
+  await assert.rejects(() => claim("near", NaN, Infinity), /the measured value is NaN/);
+  await assert.rejects(
+    () => claim("x", { ...seedInterval([1, 2, 3]), low: NaN }, 2, { relation: "≤" }),
+    /has a NaN end \(a seed measured NaN\)/,
+  );
+});
+
+Deno.test("an infinite tolerance is refused: the claim could not fail", async () => {
+  await assert.rejects(
+    () => claim("x", 1, 2, { atol: Infinity }),
+    /rtol and atol must be non-negative finite numbers, current values are 0 and Infinity/,
+  );
+});
+
 Deno.test("claims reject malformed input with messages that name it", async () => {
   await assert.rejects(() => claims([]), /give a non-empty array/);
   await assert.rejects(
@@ -64,7 +127,7 @@ Deno.test("claims reject malformed input with messages that name it", async () =
     () => claim("x", 1, [1, 2]),
     /Cannot check claim 0 \("x"\): expected must be a number or an array as long as actual \(1\)/,
   );
-  await assert.rejects(() => claim("x", 1, 1, { rtol: -1 }), /rtol and atol must be non-negative/);
+  await assert.rejects(() => claim("x", 1, 1, { rtol: -1 }), /rtol and atol must be non-negative finite/);
   await assert.rejects(
     () => claim("x", true, 1),
     /a boolean claim needs boolean actual and expected/,
