@@ -1,7 +1,7 @@
 import type { GradientOracle } from "./gradient_oracle.ts";
 import type { OptimizerSde } from "./optimizer_sde.ts";
 import { checkOracle, oracleOps, zeroMomentsState } from "./_oracle_ops.ts";
-import { checkBeta, checkPositive } from "./_hyper.ts";
+import { checkBatchSize, checkBeta, checkPositive } from "./_hyper.ts";
 
 /** Options for {@linkcode adamSde}. */
 export interface AdamSdeOptions {
@@ -82,7 +82,7 @@ export function adamSde(oracle: GradientOracle, options: AdamSdeOptions = {}): O
   checkBeta(`build ${what}`, "beta1", beta1);
   checkBeta(`build ${what}`, "beta2", beta2);
   checkPositive(`build ${what}`, "eps", eps);
-  checkPositive(`build ${what}`, "batchSize", batchSize);
+  checkBatchSize(`build ${what}`, batchSize);
   const d = oracle.dim, stride = 3 * d;
   const c1 = (1 - beta1) / (lr * lr), c2 = (1 - beta2) / (lr * lr);
   const ops = oracleOps(oracle);

@@ -1,4 +1,4 @@
-import { checkPositive } from "./_hyper.ts";
+import { checkBatchSize, checkPositive, scaledBatchSize } from "./_hyper.ts";
 
 /** SGD's hyperparameters that the linear scaling rule maps. */
 export interface SgdHyperparameters {
@@ -23,16 +23,20 @@ export interface SgdHyperparameters {
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(linearScalingRule({ lr: 0.1, batchSize: 32 }, 4), { lr: 0.4, batchSize: 128 });
+ * // 0.3 · 32 = 9.6 samples is no batch: the error suggests κ = 9/32 or 10/32.
+ * assert.throws(() => linearScalingRule({ lr: 0.1, batchSize: 32 }, 0.3), /κ = 10\/32 = 0.3125/);
  * ```
  *
  * @param hyper η and B.
  * @param kappa The batch-size factor κ > 0.
- * @returns The scaled η and B (B may need rounding when κB is not an integer).
+ * @returns The scaled η and B. κB must be a whole number of samples (within 1e-9, which is
+ *   rounded away): otherwise a RangeError names the nearest factors κ that give one.
  */
 export function linearScalingRule(hyper: SgdHyperparameters, kappa: number): SgdHyperparameters {
   const what = "apply the linear scaling rule";
   checkPositive(what, "kappa", kappa);
   checkPositive(what, "lr", hyper?.lr);
-  checkPositive(what, "batchSize", hyper.batchSize);
-  return { lr: kappa * hyper.lr, batchSize: kappa * hyper.batchSize };
+  checkBatchSize(what, hyper.batchSize);
+  const batchSize = scaledBatchSize(what, hyper.batchSize, kappa);
+  return { lr: kappa * hyper.lr, batchSize };
 }

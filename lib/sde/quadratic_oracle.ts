@@ -1,6 +1,6 @@
 import type { Rng } from "../random/mod.ts";
 import type { GradientOracle } from "./gradient_oracle.ts";
-import { checkPositive } from "./_hyper.ts";
+import { checkBatchSize, checkPositive } from "./_hyper.ts";
 
 /** Options for {@linkcode quadraticOracle}. */
 export interface QuadraticOracleOptions {
@@ -100,7 +100,7 @@ export function quadraticOracle(options: QuadraticOracleOptions): QuadraticOracl
       return l;
     },
     stochasticGradient(theta, rng, out, batchSize = 1) {
-      checkPositive(`draw a stochastic gradient`, "batchSize", batchSize);
+      checkBatchSize(`draw a stochastic gradient`, batchSize);
       gradient(theta, out);
       const c = 1 / Math.sqrt(batchSize);
       for (let i = 0; i < d; i++) out[i] += c * s[i] * rng.normal();

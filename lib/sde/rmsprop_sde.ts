@@ -1,7 +1,7 @@
 import type { GradientOracle } from "./gradient_oracle.ts";
 import type { OptimizerSde } from "./optimizer_sde.ts";
 import { checkOracle, oracleOps, zeroMomentsState } from "./_oracle_ops.ts";
-import { checkBeta, checkPositive } from "./_hyper.ts";
+import { checkBatchSize, checkBeta, checkPositive } from "./_hyper.ts";
 
 /** Options for {@linkcode rmspropSde}. */
 export interface RmspropSdeOptions {
@@ -64,7 +64,7 @@ export function rmspropSde(oracle: GradientOracle, options: RmspropSdeOptions = 
   checkPositive(`build ${what}`, "lr", lr);
   checkBeta(`build ${what}`, "beta", beta);
   checkPositive(`build ${what}`, "eps", eps);
-  checkPositive(`build ${what}`, "batchSize", batchSize);
+  checkBatchSize(`build ${what}`, batchSize);
   const d = oracle.dim, stride = 2 * d;
   const c2 = (1 - beta) / (lr * lr);
   const ops = oracleOps(oracle);

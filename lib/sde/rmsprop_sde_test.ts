@@ -92,7 +92,7 @@ Deno.test("rmspropSde rejects β outside [0, 1) and bad rates", () => {
   assert.throws(() => rmspropSde(oracle, { batchSize: -2 }), {
     name: "RangeError",
     message:
-      "Cannot build the RMSprop SDE: batchSize must be a positive finite number, current value is -2",
+      "Cannot build the RMSprop SDE: batchSize must be a positive integer (a number of samples), current value is -2",
   });
   assert.throws(() => rmspropSde(null as unknown as typeof oracle), {
     name: "TypeError",

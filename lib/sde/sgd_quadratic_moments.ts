@@ -1,6 +1,6 @@
 import type { Row } from "../_types.ts";
 import type { QuadraticOracleOptions } from "./quadratic_oracle.ts";
-import { checkPositive } from "./_hyper.ts";
+import { checkBatchSize, checkPositive } from "./_hyper.ts";
 import { saveSteps } from "./_save_steps.ts";
 
 /** Options for {@linkcode sgdQuadraticMoments}. */
@@ -116,7 +116,7 @@ export function sgdQuadraticMoments(
     );
   }
   const batchSize = options.batchSize ?? 1;
-  checkPositive(what, "batchSize", batchSize);
+  checkBatchSize(what, batchSize);
   const theta0 = options.theta0 === undefined ? new Array(d).fill(0) : Array.from(options.theta0);
   if (theta0.length !== d || !theta0.every(Number.isFinite)) {
     throw new RangeError(

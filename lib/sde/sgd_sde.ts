@@ -1,7 +1,7 @@
 import type { GradientOracle } from "./gradient_oracle.ts";
 import type { OptimizerSde } from "./optimizer_sde.ts";
 import { checkOracle, oracleOps, zeroMomentsState } from "./_oracle_ops.ts";
-import { checkPositive } from "./_hyper.ts";
+import { checkBatchSize, checkPositive } from "./_hyper.ts";
 
 /** Options for {@linkcode sgdSde}. */
 export interface SgdSdeOptions {
@@ -52,7 +52,7 @@ export function sgdSde(oracle: GradientOracle, options: SgdSdeOptions = {}): Opt
   checkOracle(oracle, what);
   const lr = options.lr ?? 0.01, batchSize = options.batchSize ?? 1;
   checkPositive(`build ${what}`, "lr", lr);
-  checkPositive(`build ${what}`, "batchSize", batchSize);
+  checkBatchSize(`build ${what}`, batchSize);
   const d = oracle.dim;
   const ops = oracleOps(oracle);
   const scale = Math.sqrt(lr / batchSize);

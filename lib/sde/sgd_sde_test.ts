@@ -141,10 +141,15 @@ Deno.test("sgdSde rejects bad rates, batch sizes and oracles", () => {
     name: "RangeError",
     message: "Cannot build the SGD SDE: lr must be a positive finite number, current value is -1",
   });
+  assert.throws(() => sgdSde(oracle, { batchSize: 2.5 }), {
+    name: "RangeError",
+    message:
+      "Cannot build the SGD SDE: batchSize must be a positive integer (a number of samples), current value is 2.5",
+  });
   assert.throws(() => sgdSde(oracle, { batchSize: 0 }), {
     name: "RangeError",
     message:
-      "Cannot build the SGD SDE: batchSize must be a positive finite number, current value is 0",
+      "Cannot build the SGD SDE: batchSize must be a positive integer (a number of samples), current value is 0",
   });
   assert.throws(
     () =>

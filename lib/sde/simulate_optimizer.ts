@@ -8,6 +8,7 @@ import { checkOptimizer, OptimizerStepper } from "../optim/_internal.ts";
 import type { GradientOracle } from "./gradient_oracle.ts";
 import { checkOracle, oracleOps } from "./_oracle_ops.ts";
 import { saveSteps } from "./_save_steps.ts";
+import { checkBatchSize } from "./_hyper.ts";
 
 /** Options for {@linkcode simulateOptimizer}. */
 export interface SimulateOptimizerOptions {
@@ -174,7 +175,7 @@ export async function simulateOptimizer(
     );
   }
   const batchSize = options.batchSize ?? 1;
-  checkPositiveNumber(batchSize, "batchSize", what);
+  checkBatchSize(what, batchSize);
   const timePerStep = options.timePerStep ?? 1;
   checkPositiveNumber(timePerStep, "timePerStep", what);
 

@@ -260,7 +260,7 @@ Deno.test("simulateOptimizer rejects bad input with exact messages", async () =>
     [
       () => simulateOptimizer(opt, oracle, { batchSize: 0 }),
       RangeError,
-      "Cannot simulate the optimizer: batchSize must be a positive finite number, current value is 0",
+      "Cannot simulate the optimizer: batchSize must be a positive integer (a number of samples), current value is 0",
     ],
     [
       () => simulateOptimizer(opt, oracle, { timePerStep: -1 }),

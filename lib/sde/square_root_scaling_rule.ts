@@ -1,4 +1,4 @@
-import { checkBeta, checkPositive } from "./_hyper.ts";
+import { checkBatchSize, checkBeta, checkPositive, scaledBatchSize } from "./_hyper.ts";
 
 /** The hyperparameters of Adam (or RMSprop: no beta1) that the square-root scaling rule maps. */
 export interface AdaptiveHyperparameters {
@@ -40,7 +40,8 @@ export interface AdaptiveHyperparameters {
  *
  * @param hyper η, β₁ (optional), β₂, ε and B.
  * @param kappa The batch-size factor κ > 0.
- * @returns The scaled hyperparameters (B may need rounding when κB is not an integer).
+ * @returns The scaled hyperparameters. κB must be a whole number of samples (within 1e-9, which
+ *   is rounded away): otherwise a RangeError names the nearest factors κ that give one.
  */
 export function squareRootScalingRule(
   hyper: AdaptiveHyperparameters,
@@ -49,7 +50,8 @@ export function squareRootScalingRule(
   const what = "apply the square-root scaling rule";
   checkPositive(what, "kappa", kappa);
   checkPositive(what, "lr", hyper?.lr);
-  checkPositive(what, "batchSize", hyper.batchSize);
+  checkBatchSize(what, hyper.batchSize);
+  const batchSize = scaledBatchSize(what, hyper.batchSize, kappa);
   if (typeof hyper.eps !== "number" || !(hyper.eps >= 0) || !Number.isFinite(hyper.eps)) {
     throw new RangeError(
       `Cannot ${what}: eps must be a non-negative finite number, current value is ${hyper.eps}`,
@@ -76,7 +78,7 @@ export function squareRootScalingRule(
     ...(beta1 === undefined ? {} : { beta1 }),
     beta2: scaleBeta("beta2", hyper.beta2),
     eps: hyper.eps / Math.sqrt(kappa),
-    batchSize: kappa * hyper.batchSize,
+    batchSize,
   };
   return out;
 }

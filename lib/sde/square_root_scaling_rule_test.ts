@@ -63,3 +63,17 @@ Deno.test("squareRootScalingRule explains the κ ≤ 1/(1 − β₁) limit and r
       "Cannot apply the square-root scaling rule: eps must be a non-negative finite number, current value is -1",
   });
 });
+
+Deno.test("squareRootScalingRule refuses a fractional batch size rather than rounding κ away", () => {
+  const base = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, batchSize: 32 };
+  assert.throws(() => squareRootScalingRule(base, 1.5 + 1 / 64), {
+    name: "RangeError",
+    message:
+      "Cannot apply the square-root scaling rule: the scaled batch size κ·B = 1.515625·32 = 48.5 is not a whole number of samples; choose κ = 48/32 = 1.5 (B = 48) or κ = 49/32 = 1.53125 (B = 49)",
+  });
+  assert.equal(squareRootScalingRule(base, 1.5).batchSize, 48);
+  assert.throws(
+    () => squareRootScalingRule({ ...base, batchSize: 2.5 }, 2),
+    /batchSize must be a positive integer \(a number of samples\), current value is 2.5/,
+  );
+});
