@@ -25,6 +25,18 @@ export function checkObjective(objective: Objective, what: string): void {
   if (!data || !data.x || typeof data.n !== "number") {
     throw new TypeError(`Cannot ${what}: data must be a Dataset (e.g. from fashionMnist())`);
   }
+  checkLiveData(data, what);
+  if (Array.isArray(loss.targets) && !loss.targets.includes(data.targets)) {
+    throw new TypeError(
+      `Cannot ${what}: the ${loss.name} loss needs targets encoded as ${
+        loss.targets.map((t) => `"${t}"`).join(", ")
+      }, the data's targets are "${data.targets}"${
+        data.targets === "real"
+          ? " (real values: regression); give class labels (e.g. createDataset(x, labels, { targets: \"integer\" })) or use mse"
+          : ""
+      }`,
+    );
+  }
   if (data.inputDim !== model.inputDim) {
     throw new TypeError(
       `Cannot ${what}: the data has ${data.inputDim} features but the model takes ${model.inputDim}; build the model with input width ${data.inputDim}`,
@@ -40,6 +52,28 @@ export function checkObjective(objective: Objective, what: string): void {
   if (data.outputDim !== model.outputDim) {
     throw new TypeError(
       `Cannot ${what}: the data's targets need ${data.outputDim} outputs but the model has ${model.outputDim}; build the model with output width ${data.outputDim}`,
+    );
+  }
+}
+
+/**
+ * Checks that a dataset's tensors are alive and that it holds samples: a disposed dataset used to
+ * fail inside tfjs ("Cannot read properties of undefined (reading 'backend')"), and an empty one
+ * gave a sharpness and a trace of 0, reported converged.
+ */
+export function checkLiveData(
+  data: { x: tf.Tensor; y: tf.Tensor; n: number },
+  what: string,
+  name = "data",
+): void {
+  if (data.x.isDisposed || data.y?.isDisposed) {
+    throw new TypeError(
+      `Cannot ${what}: ${name} is disposed (its dispose() was called, which frees its tensors); load or create the dataset again, or dispose it only after its last use`,
+    );
+  }
+  if (!(data.n >= 1) || data.x.shape[0] === 0) {
+    throw new RangeError(
+      `Cannot ${what}: ${name} must hold at least one sample, current count is ${data.n}`,
     );
   }
 }

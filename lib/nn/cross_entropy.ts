@@ -24,6 +24,9 @@ import type { Loss } from "./types.ts";
  */
 export const crossEntropy: Loss = Object.freeze({
   name: "cross-entropy",
+  // Real-valued targets (0 with one output, −3 and 5 with two) gave a constant or an arbitrary
+  // finite loss: the loss is defined for class labels only.
+  targets: Object.freeze(["integer", "one-hot", "signed"] as const),
   perSample(outputs: tf.Tensor2D, targets: tf.Tensor): tf.Tensor1D {
     return tf.tidy(() => {
       const y = denseTargets("cross-entropy", outputs, targets);

@@ -9,7 +9,7 @@
  */
 import type { tf } from "../backend/mod.ts";
 import type { Seed } from "../random/mod.ts";
-import type { Dataset } from "../data/mod.ts";
+import type { Dataset, TargetEncoding } from "../data/mod.ts";
 import type { ModelState, StateSpec } from "./layer.ts";
 
 /**
@@ -153,6 +153,11 @@ export interface Loss {
    * @returns Shape [n].
    */
   perSample(outputs: tf.Tensor2D, targets: tf.Tensor): tf.Tensor1D;
+  /**
+   * The target encodings the loss is defined for (cross-entropy: class labels, not real values);
+   * train and every measurement refuse data in another encoding. Any encoding when absent.
+   */
+  readonly targets?: readonly TargetEncoding[];
 }
 
 /** What is minimized: a model, a loss and the data, L(θ) = (1/n) Σᵢ ℓ(f(θ; xᵢ), yᵢ). */
