@@ -77,16 +77,23 @@ export function makeChunks(
     const indices = subset === undefined
       ? Int32Array.from({ length: data.n }, (_, i) => i)
       : subsetIndices(data.n, subset, what);
-    for (let start = 0; start < indices.length; start += chunkSize) {
-      const part = indices.subarray(start, Math.min(indices.length, start + chunkSize));
-      const idx = tf.tensor1d(part, "int32");
-      chunks.push({
-        x: tf.gather(data.x, idx),
-        y: tf.gather(data.y, idx),
-        n: part.length,
-        owned: true,
-      });
-      idx.dispose();
+    try {
+      for (let start = 0; start < indices.length; start += chunkSize) {
+        const part = indices.subarray(start, Math.min(indices.length, start + chunkSize));
+        // A gather that throws (a disposed dataset) must not leak the index or earlier chunks.
+        chunks.push(tf.tidy(() => {
+          const idx = tf.tensor1d(part, "int32");
+          return {
+            x: tf.gather(data.x, idx),
+            y: tf.gather(data.y, idx),
+            n: part.length,
+            owned: true,
+          };
+        }));
+      }
+    } catch (error) {
+      for (const c of chunks) tf.dispose([c.x, c.y]);
+      throw error;
     }
   }
   const n = chunks.reduce((s, c) => s + c.n, 0);

@@ -9,6 +9,7 @@ import { hessianVectorProduct } from "./hessian_operator.ts";
 import { perSampleGradients } from "./per_sample_gradients.ts";
 import { gradientNoiseCovariance } from "./gradient_noise_covariance.ts";
 import { assertAllClose, assertClose } from "../_test_util.ts";
+import { makeChunks } from "./_autodiff.ts";
 
 /** A flat tanh MLP seen as a model of 2×3×2 images: the same function after a reshape. */
 function imageMlp(perSampleParams: boolean): { flat: Model; image: Model } {
@@ -157,5 +158,45 @@ Deno.test("batch statistics over the whole batch: one chunk or an error; per-sam
       'Cannot compute per-sample gradients: the model normalizes over batches (BatchNorm in train mode), so a sample\'s loss depends on the other samples in its batch and per-sample gradients are not defined; measure evalMode(model, state), which uses running statistics, or a model with norm: "none"',
   });
   disposeParams(params);
+  data.dispose();
+});
+
+Deno.test("a model or loss that throws leaves no tensor behind in any measurement or in train", async () => {
+  const data = flatData(5);
+  const model = mlp([12, 3, 1], { activation: "tanh" });
+  const params = model.init(0);
+  const failing: Model = {
+    ...model,
+    apply: (p: Params, x: tf.Tensor) => {
+      const y = model.apply(p, x);
+      if (y) throw new Error("the model failed");
+      return y;
+    },
+  };
+  const point = { model: failing, loss: mse, data, params };
+  const before = tf.memory().numTensors;
+  const calls: [string, () => Promise<unknown>][] = [
+    ["evaluateLoss", () => evaluateLoss(point)],
+    ["hessianVectorProduct", () => hessianVectorProduct(point, new Float64Array(43))],
+    ["perSampleGradients", async () => perSampleGradients(point)],
+    ["gradientNoiseCovariance", async () => gradientNoiseCovariance(point)],
+    ["train", () => train({ model: failing, loss: mse, data }, sgd({ lr: 0.1 }), { steps: 2 })],
+  ];
+  for (const [name, call] of calls) {
+    await assert.rejects(call, /the model failed/, name);
+    assert.equal(tf.memory().numTensors, before, `${name} leaked`);
+  }
+  disposeParams(params);
+  data.dispose();
+});
+
+Deno.test("makeChunks frees its index and earlier chunks when a gather fails", () => {
+  const data = flatData(6);
+  // A dataset whose targets were freed behind its back: the first chunk's second gather fails.
+  const broken = { ...data, y: tf.zeros([6, 1]) } as Dataset;
+  broken.y.dispose();
+  const before = tf.memory().numTensors;
+  assert.throws(() => makeChunks(broken, [0, 1, 2, 3], 2, "test"), TypeError);
+  assert.equal(tf.memory().numTensors, before);
   data.dispose();
 });
