@@ -61,6 +61,13 @@ export function createDataset(
   const targets = options.targets ?? "real";
   checkTargets(what, targets, ["real", "one-hot", "integer", "signed"]);
   const xs = toMatrix(x, "x");
+  if (y === null || typeof y !== "object" || (!isMatrix(y) && typeof y.length !== "number")) {
+    throw new TypeError(
+      `Cannot ${what}: y must be targets (an array of numbers, rows, or { values, shape }), current value is ${
+        describe(y)
+      }`,
+    );
+  }
   const n = xs.rows;
   if (n < 1) {
     throw new RangeError(`Cannot ${what}: x must have at least one sample, current count is 0`);
@@ -123,9 +130,29 @@ function toMatrix(
   m: MatrixLike,
   name: string,
 ): { values: Float32Array; rows: number; cols: number } {
+  const form = `${name} must be rows (an array of arrays of numbers) or { values, shape }`;
+  if (
+    !Array.isArray(m) &&
+    (m === null || typeof m !== "object" || !("values" in m) || !("shape" in m) ||
+      !Array.isArray(m.shape) || typeof m.values?.length !== "number")
+  ) {
+    throw new TypeError(`Cannot create the dataset: ${form}, current value is ${describe(m)}`);
+  }
   if (Array.isArray(m)) {
     const rows = m.length;
+    if (rows > 0 && !Array.isArray(m[0])) {
+      throw new TypeError(
+        `Cannot create the dataset: ${form}, current ${name}[0] is ${
+          describe(m[0])
+        }; write one feature per sample as [[a], [b], ...]`,
+      );
+    }
     const cols = rows > 0 ? (m[0] as number[]).length : 0;
+    if (rows > 0 && cols === 0) {
+      throw new RangeError(
+        `Cannot create the dataset: ${name} must have at least one feature, current row 0 is empty`,
+      );
+    }
     const values = new Float32Array(rows * cols);
     for (let i = 0; i < rows; i++) {
       const row = m[i] as readonly number[];
@@ -177,5 +204,16 @@ function checkFinite(values: Float32Array, cols: number, name: string): void {
         } feature ${i % cols} is ${values[i]}; remove or impute it`,
       );
     }
+  }
+}
+
+/** A value for a message: JSON when it has one, short. */
+function describe(v: unknown): string {
+  if (v === undefined || typeof v === "function") return String(v);
+  try {
+    const text = JSON.stringify(v);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  } catch {
+    return Object.prototype.toString.call(v);
   }
 }

@@ -72,3 +72,34 @@ Deno.test("datasetSubset rejects counts and indices outside the data", () => {
   });
   data.dispose();
 });
+
+Deno.test("createDataset refuses a missing x or y, a flat vector and rows with no feature, by name", () => {
+  const form = "x must be rows (an array of arrays of numbers) or { values, shape }";
+  const cases: [unknown, unknown, string, string][] = [
+    [null, [1], "TypeError", `${form}, current value is null`],
+    ["abc", [1], "TypeError", `${form}, current value is "abc"`],
+    // The message used to read "every row of x must have undefined entries like the first".
+    [
+      [1, 2, 3],
+      [1, 2, 3],
+      "TypeError",
+      `${form}, current x[0] is 1; write one feature per sample as [[a], [b], ...]`,
+    ],
+    // [[]] made a dataset with inputDim 0.
+    [[[]], [1], "RangeError", "x must have at least one feature, current row 0 is empty"],
+    [
+      [[1]],
+      null,
+      "TypeError",
+      "y must be targets (an array of numbers, rows, or { values, shape }), current value is null",
+    ],
+  ];
+  const before = tf.memory().numTensors;
+  for (const [x, y, name, message] of cases) {
+    assert.throws(
+      () => createDataset(x as number[][], y as number[]),
+      { name, message: `Cannot create the dataset: ${message}` },
+    );
+  }
+  assert.equal(tf.memory().numTensors, before);
+});
