@@ -50,6 +50,20 @@ export interface GameGridOptions {
  * @returns The grids and the payoff matrix.
  */
 export async function gameGrid(game: Game, options: GameGridOptions = {}): Promise<GameGrid> {
+  if (game === null || typeof game !== "object" || typeof game.payoff !== "function") {
+    throw new TypeError(
+      `Cannot discretise the game: game must be a Game (mathjsGame, tensorGame or an object with x, y, temperature and payoff), current value is ${
+        show(game)
+      }`,
+    );
+  }
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(
+      `Cannot discretise the game: options must be an object { pointsX, pointsY }, current value is ${
+        show(options)
+      }`,
+    );
+  }
   const x = domainGrid(game.x, { points: options.pointsX });
   const y = domainGrid(game.y, { points: options.pointsY ?? options.pointsX });
   const payoff = await game.payoff(x.points, y.points);

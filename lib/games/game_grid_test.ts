@@ -37,3 +37,19 @@ Deno.test("gameGrid rejects payoffs of the wrong size or not finite", async () =
     /Cannot discretise the game: the payoff is not finite at grid pair 0 \(value -Infinity\); check the formula on the whole domain/,
   );
 });
+
+Deno.test("gameGrid refuses what is not a game, by name", async () => {
+  for (const game of [null, undefined, {}, "cos(x - y)"]) {
+    await assert.rejects(
+      // deno-lint-ignore no-explicit-any
+      () => gameGrid(game as any),
+      {
+        name: "TypeError",
+        message:
+          `Cannot discretise the game: game must be a Game (mathjsGame, tensorGame or an object with x, y, temperature and payoff), current value is ${
+            game === undefined ? "undefined" : JSON.stringify(game)
+          }`,
+      },
+    );
+  }
+});

@@ -250,7 +250,25 @@ export function gridSolver(grid: GameGrid, options: GridSolverOptions = {}): Gri
       memory: [],
     };
   };
+  const checkState = (state: GridSolverState): void => {
+    const e = state?.evaluation;
+    const ok = state !== null && typeof state === "object" &&
+      state.densities instanceof Float64Array && state.densities.length === gx + gy &&
+      typeof state.damping === "number" && state.damping > 0 && state.damping <= 1 &&
+      Number.isInteger(state.iteration) && Array.isArray(state.memory) &&
+      e !== null && typeof e === "object" && typeof e.value === "number" &&
+      e.bestResponseX instanceof Float64Array && e.bestResponseX.length === gx &&
+      e.bestResponseY instanceof Float64Array && e.bestResponseY.length === gy;
+    if (!ok) {
+      throw new TypeError(
+        `${context}: state must be a state of this solver (from its init() or update(), on a grid of ${gx} × ${gy} points), current value is ${
+          show(state)
+        }`,
+      );
+    }
+  };
   const update = (state: GridSolverState): GridSolverState => {
+    checkState(state);
     const a = state.damping, e = state.evaluation, z = state.densities;
     const r = residual(z, e);
     // Anderson acceleration over the last steps: z + αr − Σγ_i(Δz_i + αΔr_i), with γ the least

@@ -230,3 +230,20 @@ Deno.test("the grid solver stops on an interrupt with the densities reached", as
   const whole = await gridSolver(grid).solve();
   assert.deepEqual([whole.interrupted, whole.converged], [false, true]);
 });
+
+Deno.test("gridSolver's update refuses a state that is not one of its own, by name", async () => {
+  const grid = await gameGrid(mathjsGame("cos(x - y)"), { pointsX: 8 });
+  const solver = gridSolver(grid);
+  const message = (shown: string) =>
+    `Cannot solve the game on the grid: state must be a state of this solver (from its init() or update(), on a grid of 8 × 8 points), current value is ${shown}`;
+  // deno-lint-ignore no-explicit-any
+  const update = (s: unknown) => () => solver.update(s as any);
+  assert.throws(update({}), { name: "TypeError", message: message("{}") });
+  assert.throws(update(null), { name: "TypeError", message: message("null") });
+  // A state of a solver on another grid.
+  const other = gridSolver(await gameGrid(mathjsGame("cos(x - y)"), { pointsX: 4 })).init();
+  assert.throws(update(other), /on a grid of 8 × 8 points/);
+  // A state with a changed damping is still a state: explicit state may be edited.
+  const next = solver.update({ ...solver.init(), damping: 0.5 });
+  assert.equal(next.iteration, 1);
+});
