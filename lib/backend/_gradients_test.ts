@@ -45,15 +45,17 @@ Deno.test("a nested pass (an HVP) that throws inside the inner gradient leaks no
 
 Deno.test("a gradient that throws during the backward sweep leaks nothing", () => {
   const x = tf.tensor1d([1, 2]);
-  const broken = tf.customGrad(((v: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([tf.square(v)]);
-    return {
-      value: tf.exp(v),
-      gradFunc: () => {
-        throw new Error("gradient failed");
-      },
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  const broken = tf.customGrad(
+    ((v: tf.Tensor, save: tf.GradSaveFunc) => {
+      save([tf.square(v)]);
+      return {
+        value: tf.exp(v),
+        gradFunc: () => {
+          throw new Error("gradient failed");
+        },
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0],
+  );
   assertThrowsClean(
     () => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(broken(tf.tanh(v)) as tf.Tensor, v)))(x),
     "gradient failed",

@@ -16,6 +16,7 @@ export {
   WASM_THREADS_UNAVAILABLE,
 } from "./use_backend.ts";
 export * from "./memory.ts";
+export { memoryLimit, setMemoryLimit } from "./memory_limit.ts";
 export {
   type BackendCounters,
   backendCounters,

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import {
   claim,
-  type ClaimOptions,
   ClaimError,
+  type ClaimOptions,
   type ClaimResult,
   claims,
   CLAIMS_MIME,
@@ -127,7 +127,10 @@ Deno.test("claims reject malformed input with messages that name it", async () =
     () => claim("x", 1, [1, 2]),
     /Cannot check claim 0 \("x"\): expected must be a number or an array as long as actual \(1\)/,
   );
-  await assert.rejects(() => claim("x", 1, 1, { rtol: -1 }), /rtol and atol must be non-negative finite/);
+  await assert.rejects(
+    () => claim("x", 1, 1, { rtol: -1 }),
+    /rtol and atol must be non-negative finite/,
+  );
   await assert.rejects(
     () => claim("x", true, 1),
     /a boolean claim needs boolean actual and expected/,

@@ -32,7 +32,7 @@ export function checkObjective(objective: Objective, what: string): void {
         loss.targets.map((t) => `"${t}"`).join(", ")
       }, the data's targets are "${data.targets}"${
         data.targets === "real"
-          ? " (real values: regression); give class labels (e.g. createDataset(x, labels, { targets: \"integer\" })) or use mse"
+          ? ' (real values: regression); give class labels (e.g. createDataset(x, labels, { targets: "integer" })) or use mse'
           : ""
       }`,
     );

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Seed } from "../random/mod.ts";
-import { childSeed } from "./_layer_util.ts";
+import { checkInitSize, childSeed } from "./_layer_util.ts";
 import type { BuiltLayer, LayerApplyOptions, ModelState, StateSpec } from "./layer.ts";
 import type { Params, ParamSpec } from "./types.ts";
 
@@ -70,7 +70,10 @@ export function compose(children: readonly BuiltLayer[]): Composition {
     names,
     paramSpecs,
     stateSpecs,
-    init: (seed) => children.flatMap((c, i) => c.init(childSeed(seed, names[i]))),
+    init: (seed) => {
+      checkInitSize(paramSpecs, "initialize the model");
+      return children.flatMap((c, i) => c.init(childSeed(seed, names[i])));
+    },
     initState: () => children.flatMap((c) => c.initState()),
     params: (params, i) => params.slice(paramOffsets[i], paramOffsets[i + 1]),
     options: (options, i) =>

@@ -5,6 +5,7 @@
  * @module
  */
 import { tf } from "../backend/mod.ts";
+import { checkAllocation } from "../backend/_internal.ts";
 import { Rng, type Seed } from "../random/mod.ts";
 import type {
   BuiltLayer,
@@ -197,6 +198,20 @@ export function childSeed(seed: Seed, name: string): string {
   return `${seed}/${name}`;
 }
 
+/**
+ * Refuses to initialize parameters whose float32 values would exceed the memory limit, before
+ * allocating them: mlp([46341, 46341]).init() used to allocate 8.6 GB without a word.
+ */
+export function checkInitSize(specs: readonly ParamSpec[], what: string): void {
+  const count = specs.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0);
+  checkAllocation(
+    4 * count,
+    what,
+    `its ${count.toLocaleString("en-US")} float32 parameters`,
+    "use a smaller model",
+  );
+}
+
 /** The fields of a built layer without state or per-sample quirks, filled in. */
 export function builtLayer(fields: {
   name: string;
@@ -220,7 +235,10 @@ export function builtLayer(fields: {
     stateSpecs: Object.freeze([...(fields.stateSpecs ?? [])]),
     perSampleParams: fields.perSampleParams ?? true,
     ...(fields.batchStatistics !== undefined ? { batchStatistics: fields.batchStatistics } : {}),
-    init: (seed: Seed) => (fields.init ? fields.init(new Rng(seed), seed) : []),
+    init: (seed: Seed) => {
+      checkInitSize(paramSpecs, `initialize ${fields.name}`);
+      return fields.init ? fields.init(new Rng(seed), seed) : [];
+    },
     initState: () => (fields.initState ? fields.initState() : []),
     apply: (params: Params, x: tf.Tensor, options: LayerApplyOptions = {}) =>
       fields.apply(params, x, options),

@@ -1,5 +1,6 @@
 import { tf } from "../backend/mod.ts";
 import type { Model, Params, ParamSpec } from "./types.ts";
+import { checkInitSize } from "./_layer_util.ts";
 
 /** Options for {@linkcode diagonalLinearNet}. */
 export interface DiagonalLinearNetOptions {
@@ -112,7 +113,10 @@ export function diagonalLinearNet(
     paramSpecs: Object.freeze(specs),
     numParams: 2 * d,
     perSampleParams: true,
-    init: () => [tf.fill([d], alpha), tf.fill([d], alpha)],
+    init: () => {
+      checkInitSize(specs, "initialize the diagonal linear net");
+      return [tf.fill([d], alpha), tf.fill([d], alpha)];
+    },
     apply,
     degree: depth,
     initScale: alpha,

@@ -2,6 +2,7 @@ import { tf } from "../backend/mod.ts";
 import { Rng, type Seed } from "../random/mod.ts";
 import type { HomogeneousModel } from "./homogeneous_net.ts";
 import type { Params, ParamSpec } from "./types.ts";
+import { checkInitSize } from "./_layer_util.ts";
 
 /** Options for {@linkcode leakyReluNet}. */
 export interface LeakyReluNetOptions {
@@ -81,6 +82,7 @@ export function leakyReluNet(
     { name: "W2", shape: [width, k], role: "weight", layer: 1 },
   ];
   const init = (seed: Seed): Params => {
+    checkInitSize(specs, "initialize the leaky ReLU net");
     const rng = new Rng(seed);
     return specs.map((spec) => {
       const [fanIn, fanOut] = spec.shape;

@@ -3,6 +3,7 @@ import { Rng, type Seed } from "../random/mod.ts";
 import { activation, type ActivationName, ACTIVATIONS } from "./activation.ts";
 import type { Model, Params, ParamSpec } from "./types.ts";
 import { pairReplicas } from "./_replicas.ts";
+import { checkInitSize } from "./_layer_util.ts";
 
 /** How {@linkcode mlp} draws initial parameters (fan_in = the layer's input width). */
 export type InitScheme = "uniform" | "lecun" | "he" | "normal";
@@ -119,6 +120,7 @@ export function mlp(sizes: readonly number[], options: MlpOptions = {}): Model {
   const perLayer = bias ? 2 : 1;
 
   const init = (seed: Seed): Params => {
+    checkInitSize(specs, "initialize the MLP");
     const rng = new Rng(seed);
     return specs.map((spec) => {
       const fanIn = sizes[spec.layer];

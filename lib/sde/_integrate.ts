@@ -9,6 +9,7 @@ import type { SdeSolver, SolverContext } from "./sde_solver.ts";
 import { eulerMaruyama } from "./euler_maruyama.ts";
 import { brownianPath } from "./brownian_path.ts";
 import { makeContext, noiseDimOf } from "./_context.ts";
+import { checkAllocation } from "../backend/_internal.ts";
 
 /** The numerical options shared by solveSde and escapeTimes. */
 export interface IntegrateOptions {
@@ -127,7 +128,7 @@ export function prepare(problem: SdeProblem, options: IntegrateOptions, what: st
       `problem.t1 must be a finite number greater than t0 = ${t0}, current value is ${t1}`,
     );
   }
-  let grid: number[];
+  let grid: ArrayLike<number>;
   if (options.ts !== undefined) {
     const ts = Array.from(options.ts);
     if (ts.length < 2) {
@@ -162,7 +163,18 @@ export function prepare(problem: SdeProblem, options: IntegrateOptions, what: st
     const n = Math.abs(ratio - Math.round(ratio)) < 1e-9 * Math.max(1, ratio)
       ? Math.max(1, Math.round(ratio))
       : Math.ceil(ratio);
-    grid = Array.from({ length: n + 1 }, (_, k) => (k === n ? t1 : t0 + k * dt));
+    // The grid and its save flags take 9 bytes a step: dt = 1e-10 on [0, 5] asked for 5e10
+    // steps and failed inside the engine ("Invalid array length").
+    checkAllocation(
+      9 * (n + 1),
+      what,
+      `${n.toLocaleString("en-US")} steps of dt = ${dt} on [${t0}, ${t1}]`,
+      "use a larger dt",
+    );
+    const times = new Float64Array(n + 1);
+    for (let k = 0; k < n; k++) times[k] = t0 + k * dt;
+    times[n] = t1;
+    grid = times;
   }
   const saveAt = options.saveAt === undefined ? [t0, t1] : Array.from(options.saveAt);
   for (let k = 0; k < saveAt.length; k++) {
@@ -180,18 +192,19 @@ export function prepare(problem: SdeProblem, options: IntegrateOptions, what: st
     }
   }
   // Merge the save times into the grid: snap to a grid time within 1e-9 of a step, else insert.
-  const merged: number[] = [];
-  const saveFlags: number[] = [];
-  let j = 0;
+  const mergedAll = new Float64Array(grid.length + saveAt.length);
+  const saveFlagsAll = new Uint8Array(grid.length + saveAt.length);
+  let j = 0, m = 0;
   for (let k = 0; k < grid.length; k++) {
     const h = k + 1 < grid.length ? grid[k + 1] - grid[k] : grid[k] - grid[k - 1];
     while (j < saveAt.length && saveAt[j] < grid[k] - 1e-9 * h) {
-      merged.push(saveAt[j]), saveFlags.push(1), j++;
+      mergedAll[m] = saveAt[j], saveFlagsAll[m++] = 1, j++;
     }
     let flag = 0;
     while (j < saveAt.length && Math.abs(saveAt[j] - grid[k]) <= 1e-9 * h) flag = 1, j++;
-    merged.push(grid[k]), saveFlags.push(flag);
+    mergedAll[m] = grid[k], saveFlagsAll[m++] = flag;
   }
+  const merged = mergedAll.subarray(0, m), saveFlags = saveFlagsAll.subarray(0, m);
 
   // Particles and the initial state.
   const y0 = problem.y0;
@@ -266,8 +279,8 @@ export function prepare(problem: SdeProblem, options: IntegrateOptions, what: st
     dim,
     t0,
     t1,
-    grid: Float64Array.from(merged),
-    save: Uint8Array.from(saveFlags),
+    grid: merged,
+    save: saveFlags,
     x,
     names,
     label: options.label ?? solver.name,

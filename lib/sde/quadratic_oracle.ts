@@ -1,6 +1,6 @@
 import type { Rng } from "../random/mod.ts";
 import type { GradientOracle } from "./gradient_oracle.ts";
-import { checkBatchSize, checkPositive } from "./_hyper.ts";
+import { checkBatchSize } from "./_hyper.ts";
 
 /** Options for {@linkcode quadraticOracle}. */
 export interface QuadraticOracleOptions {

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { memoryLimit } from "../backend/mod.ts";
+import { formatBytes } from "../backend/_internal.ts";
 import { lyap } from "mathjs";
 import { solveSde } from "./solve_sde.ts";
 import { eulerMaruyama } from "./euler_maruyama.ts";
@@ -202,6 +204,15 @@ Deno.test("solveSde rejects bad steps, grids, shapes, solvers and paths", async 
       message: `Cannot solve the SDE: dt must be a positive finite number, current value is ${dt}`,
     });
   }
+  // 1e10 steps: refused before allocating a grid (it failed inside the engine with "Invalid
+  // array length").
+  await rejects({ dt: 1e-10 }, p, {
+    name: "RangeError",
+    message:
+      `Cannot solve the SDE: 10,000,000,000 steps of dt = 1e-10 on [0, 1] need 90 GB, above the memory limit of ${
+        formatBytes(memoryLimit())
+      }; use a larger dt, or raise the limit with setMemoryLimit(bytes) (or MINIMA_MEMORY_LIMIT=64GB in the environment)`,
+  });
   await rejects({ ts: [0, 0.5, 0.4, 1] }, p, {
     name: "RangeError",
     message:
