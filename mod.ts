@@ -13,6 +13,7 @@ export * from "./lib/landscape/mod.ts";
 export * from "./lib/optim/mod.ts";
 export * from "./lib/sde/mod.ts";
 export * from "./lib/games/mod.ts";
+export * from "./lib/meanfield/mod.ts";
 export * from "./lib/plot/mod.ts";
 export * from "./lib/display/mod.ts";
 export * from "./lib/sweep/mod.ts";
