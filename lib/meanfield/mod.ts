@@ -12,3 +12,4 @@ export * from "./mean_field_resnet.ts";
 export * from "./particle_gradient_descent.ts";
 export * from "./curve_distance.ts";
 export * from "./whiten_inputs.ts";
+export * from "./paired_neuron_angle.ts";
