@@ -6,7 +6,9 @@
  * lost output is a failure, never a pass: every output minima creates carries a sequence number
  * (`metadata.minima.seq`) and the runner records how many were created
  * (`metadata.minima.outputs_created`), so a missing number is found wherever it was; a cell that
- * calls a display function and has no output at all is reported by name too.
+ * calls a display function and has no output at all is reported by name too. A run that ended
+ * early (the runner's `metadata.minima.failure`: a kernel that died, with its exit status, or a
+ * cell that timed out) is named first, and the cells after it say why they did not run.
  *
  * @module
  */
@@ -25,6 +27,22 @@ export interface CheckedClaim {
   control?: { label: string; actual: unknown; holds: boolean; detail: string };
 }
 
+/** How a run ended early, as the runner records it in `metadata.minima.failure`. */
+export interface RunFailure {
+  /** "kernel died", "cell timed out" or "cell raised". */
+  kind: string;
+  /** The index of the cell that was running, when known. */
+  cell: number | null;
+  /** The kernel's exit status (negative: killed by that signal), when it died. */
+  exit_status?: number | null;
+  /** The exit status in words, e.g. "killed by SIGKILL (signal 9)". */
+  status?: string;
+  /** The cell timeout in seconds, when a cell timed out. */
+  timeout?: number;
+  /** The error's last line, when a cell raised. */
+  message?: string;
+}
+
 /** The verdict on one executed notebook. */
 export interface NotebookVerdict {
   /** True when there are no problems. */
@@ -39,6 +57,8 @@ export interface NotebookVerdict {
   cells: { code: number; executed: number };
   /** What went wrong, one line each. */
   problems: string[];
+  /** How the run ended early, in words ("the kernel died in cell 4: exit status 134"). */
+  stopped?: string;
 }
 
 const VEGA_LITE = "application/vnd.vegalite.v5+json";
@@ -69,9 +89,16 @@ interface Cell {
  * @returns The verdict.
  */
 export function checkNotebook(
-  notebook: { cells: Cell[]; metadata?: { minima?: { outputs_created?: number | null } } },
+  notebook: {
+    cells: Cell[];
+    metadata?: { minima?: { outputs_created?: number | null; failure?: RunFailure } };
+  },
 ): NotebookVerdict {
   const problems: string[] = [];
+  const failure = notebook.metadata?.minima?.failure;
+  const stopped = failure ? describeFailure(failure, notebook.cells) : undefined;
+  // The death of the kernel (or a timeout) comes first: the cells after it only follow from it.
+  if (stopped && failure?.kind !== "cell raised") problems.push(stopped);
   const claims: CheckedClaim[] = [];
   const identities: CheckedClaim[] = [];
   let charts = 0, code = 0, executed = 0;
@@ -84,7 +111,21 @@ export function checkNotebook(
     const outputs = cell.outputs ?? [];
     const where = `cell ${index} (${firstLine(source)})`;
     if (cell.execution_count === null || cell.execution_count === undefined) {
-      if (source.trim() !== "") problems.push(`${where} did not run`);
+      if (source.trim() !== "") {
+        problems.push(
+          `${where} did not run${
+            failure && failure.cell !== null && failure.cell < index
+              ? ` (${
+                failure.kind === "kernel died"
+                  ? `the kernel had died in cell ${failure.cell}`
+                  : failure.kind === "cell timed out"
+                  ? `cell ${failure.cell} timed out`
+                  : `cell ${failure.cell} raised`
+              })`
+              : ""
+          }`,
+        );
+      }
       return;
     }
     executed++;
@@ -131,7 +172,7 @@ export function checkNotebook(
     }
   });
   // A cell that raised stops the run before the runner asks for the count.
-  const raised = problems.some((p) => p.includes(" raised "));
+  const raised = problems.some((p) => p.includes(" raised ")) || failure !== undefined;
   problems.push(...lostOutputs(arrived, notebook.metadata?.minima?.outputs_created, raised));
   if (code > 0 && claims.length === 0) {
     problems.push(
@@ -147,7 +188,32 @@ export function checkNotebook(
     charts,
     cells: { code, executed },
     problems,
+    ...(stopped ? { stopped } : {}),
   };
+}
+
+/** "the kernel died in cell 4 (await train(...)): killed by SIGKILL (signal 9), ...". */
+function describeFailure(failure: RunFailure, cells: Cell[]): string {
+  const cell = failure.cell;
+  const source = cell !== null && cells[cell]
+    ? (Array.isArray(cells[cell].source)
+      ? (cells[cell].source as string[]).join("")
+      : cells[cell].source as string)
+    : "";
+  const where = cell === null ? "" : ` in cell ${cell} (${firstLine(source)})`;
+  if (failure.kind === "kernel died") {
+    const status = failure.status ?? "exit status unknown";
+    const hint = failure.exit_status === -9
+      ? ", often the system's out-of-memory killer"
+      : failure.exit_status === -6
+      ? ", an abort inside the runtime or a native library"
+      : "";
+    return `the kernel died${where}: ${status}${hint}`;
+  }
+  if (failure.kind === "cell timed out") {
+    return `the run stopped${where}: the cell ran past its timeout of ${failure.timeout} s`;
+  }
+  return `the run stopped${where}: the cell raised ${failure.message ?? "an error"}`;
 }
 
 /** The numbered outputs that never arrived, each located between the cells around it. */

@@ -125,3 +125,63 @@ Deno.test("checkNotebook counts identity checks apart from claims and reports fa
     "the notebook checked no claim, only identity checks",
   ]);
 });
+
+Deno.test("checkNotebook names a kernel's death first, with its exit status, and why later cells did not run", () => {
+  const cells = [
+    code("await claim('x', 1, 1)", [claimOutput(true)]),
+    code("const big = train(model)", [], 2),
+    code("await show(spec)", [], null),
+  ];
+  const died = (exit_status: number, status: string) =>
+    checkNotebook({
+      cells,
+      metadata: { minima: { failure: { kind: "kernel died", cell: 1, exit_status, status } } },
+    });
+  const v = died(-9, "killed by SIGKILL (signal 9)");
+  assert.equal(v.passed, false);
+  assert.equal(
+    v.stopped,
+    "the kernel died in cell 1 (const big = train(model)): killed by SIGKILL (signal 9), " +
+      "often the system's out-of-memory killer",
+  );
+  assert.deepEqual(v.problems, [
+    v.stopped,
+    "cell 2 (await show(spec)) did not run (the kernel had died in cell 1)",
+  ]);
+  assert.equal(
+    died(-6, "killed by SIGABRT (signal 6)").stopped,
+    "the kernel died in cell 1 (const big = train(model)): killed by SIGABRT (signal 6), " +
+      "an abort inside the runtime or a native library",
+  );
+  assert.equal(
+    died(3, "exit status 3").stopped,
+    "the kernel died in cell 1 (const big = train(model)): exit status 3",
+  );
+  const timedOut = checkNotebook({
+    cells,
+    metadata: { minima: { failure: { kind: "cell timed out", cell: 1, timeout: 60 } } },
+  });
+  assert.deepEqual(timedOut.problems, [
+    "the run stopped in cell 1 (const big = train(model)): the cell ran past its timeout of 60 s",
+    "cell 2 (await show(spec)) did not run (cell 1 timed out)",
+  ]);
+  // A cell that raised is reported by its error output already; the cause is still named.
+  const raised = checkNotebook({
+    cells: [
+      code("await claim('x', 1, 1)", [claimOutput(true)]),
+      code("throw new Error('boom')", [{ output_type: "error", ename: "Error", evalue: "boom" }]),
+      code("later()", [], null),
+    ],
+    metadata: {
+      minima: { failure: { kind: "cell raised", cell: 1, message: "Error: boom" } },
+    },
+  });
+  assert.deepEqual(raised.problems, [
+    "cell 1 (throw new Error('boom')) raised Error: boom",
+    "cell 2 (later()) did not run (cell 1 raised)",
+  ]);
+  assert.equal(
+    raised.stopped,
+    "the run stopped in cell 1 (throw new Error('boom')): the cell raised Error: boom",
+  );
+});

@@ -5,7 +5,12 @@
  * each to out/html/, and out/index.html listing each notebook with its claims and ✓/✗, its
  * identity checks (true by construction) apart, and the totals of each
  * (out/report.json has the same as data). A failing notebook is reported and the others still
- * run; the exit status is 1 if any failed.
+ * run; the exit status is 1 if any failed. A notebook whose kernel died says so at its heading,
+ * with the kernel's exit status.
+ *
+ * With `--only TEXT` only the notebooks whose names contain TEXT run, and their results replace
+ * theirs in the existing report: the other notebooks' results are kept with the profile and date
+ * they were run with (each notebook shows its own when they differ).
  *
  * @module
  */
@@ -15,6 +20,9 @@ import { parseArgs } from "node:util";
 import { ensure, JUPYTER } from "./_setup.ts";
 import { type NotebookRun, runNotebook, summarizeRun } from "./run_notebook.ts";
 import { installKernel } from "../kernels/install.ts";
+
+/** A notebook's run as the report keeps it: with the profile and date it was run with. */
+export type ReportRun = NotebookRun & { profile?: string; date?: string };
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -41,8 +49,34 @@ export function countChecks(runs: NotebookRun[]): {
   };
 }
 
+/**
+ * The runs of a report after a run of some notebooks (`--only`): the fresh runs, and the earlier
+ * report's runs of the other notebooks that still exist, each with the profile and date it was run
+ * with, in notebook order.
+ *
+ * @param previous The earlier out/report.json (parsed), or undefined.
+ * @param fresh The runs just made.
+ * @param notebooks The notebooks in notebooks/ now (file names).
+ * @returns The runs to report.
+ */
+export function mergeRuns(
+  previous: unknown,
+  fresh: ReportRun[],
+  notebooks: readonly string[],
+): ReportRun[] {
+  const report = previous as { runs?: ReportRun[]; profile?: string; date?: string } | undefined;
+  const ran = new Set(fresh.map((r) => basename(r.notebook)));
+  const kept = (Array.isArray(report?.runs) ? report.runs : [])
+    .filter((r) => typeof r?.notebook === "string")
+    .filter((r) => !ran.has(basename(r.notebook)) && notebooks.includes(basename(r.notebook)))
+    .map((r) => ({ ...r, profile: r.profile ?? report?.profile, date: r.date ?? report?.date }));
+  return [...kept, ...fresh].sort((a, b) =>
+    basename(a.notebook).localeCompare(basename(b.notebook))
+  );
+}
+
 /** Renders the index page. */
-export function indexHtml(runs: NotebookRun[], profile: string, date: string): string {
+export function indexHtml(runs: ReportRun[], profile: string, date: string): string {
   const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   const fmt = (v: unknown): string =>
     Array.isArray(v)
@@ -54,6 +88,8 @@ export function indexHtml(runs: NotebookRun[], profile: string, date: string): s
       : String(v);
   const passed = runs.filter((r) => r.passed).length;
   const totals = countChecks(runs);
+  // Runs kept from earlier reports may have another profile or date: each then shows its own.
+  const mixed = runs.some((r) => (r.profile ?? profile) !== profile || (r.date ?? date) !== date);
   const sections = runs.map((run) => {
     const name = basename(run.notebook, ".ipynb");
     const identities = run.identities ?? [];
@@ -84,16 +120,23 @@ export function indexHtml(runs: NotebookRun[], profile: string, date: string): s
         esc(fmt(c.expected))
       }</td></tr>`
     ).join("");
-    const problems = run.problems.length
-      ? `<ul class="problems">${run.problems.map((p) => `<li>${esc(p)}</li>`).join("")}</ul>`
+    const listed = run.problems.filter((p) => p !== run.stopped);
+    const problems = listed.length
+      ? `<ul class="problems">${listed.map((p) => `<li>${esc(p)}</li>`).join("")}</ul>`
       : "";
-    return `<section><h2>${run.passed ? "✓" : "✗"} ${esc(name)}</h2>
-<p><a href="html/${esc(name)}.html">rendered</a> · <a href="notebooks/${
+    const stopped = run.stopped ? `<p class="stopped">${esc(run.stopped)}</p>\n` : "";
+    const when = mixed
+      ? ` · profile <code>${esc(run.profile ?? profile)}</code>, ${esc(run.date ?? date)}`
+      : "";
+    return `<section><h2>${run.passed ? "✓" : "✗"} ${esc(name)}${
+      run.stopped?.startsWith("the kernel died") ? " · kernel died" : ""
+    }</h2>
+${stopped}<p><a href="html/${esc(name)}.html">rendered</a> · <a href="notebooks/${
       esc(name)
     }.ipynb">executed notebook</a> ·
 ${run.claims.length} claims · ${identities.length} identity checks · ${run.charts} charts · ${
       run.seconds.toFixed(1)
-    } s</p>
+    } s${when}</p>
 ${
       claims
         ? `<table><thead><tr><th></th><th>claim</th><th>measured</th><th></th><th>expected</th>${
@@ -111,14 +154,54 @@ ${problems}</section>`;
   return `<!doctype html><html><head><meta charset="utf-8"><title>minima: reproduced results</title>
 <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
 table{border-collapse:collapse;margin:.5rem 0}td,th{padding:.2rem .6rem;text-align:left;border-bottom:1px solid #ddd}
-tr.ok td:first-child{color:#1a7f37}tr.id td:first-child{color:#555}tr.bad{background:#fbe4e4}.problems{color:#b00}</style></head><body>
+tr.ok td:first-child{color:#1a7f37}tr.id td:first-child{color:#555}tr.bad{background:#fbe4e4}.problems{color:#b00}
+.stopped{color:#fff;background:#b00;padding:.3rem .6rem;font-weight:bold}</style></head><body>
 <h1>minima: reproduced results</h1>
-<p>${passed} of ${runs.length} notebooks passed · ${totals.claimsPassed} of ${totals.claims} claims hold (${totals.withControl} with a negative control) · ${totals.identitiesPassed} of ${totals.identities} identity checks hold · profile <code>${
-    esc(profile)
-  }</code> · ${esc(date)}</p>
+<p>${passed} of ${runs.length} notebooks passed · ${totals.claimsPassed} of ${totals.claims} claims hold (${totals.withControl} with a negative control) · ${totals.identitiesPassed} of ${totals.identities} identity checks hold · ${
+    mixed
+      ? `runs of several profiles or dates (each notebook shows its own); latest ${esc(date)}`
+      : `profile <code>${esc(profile)}</code> · ${esc(date)}`
+  }</p>
 ${sections}
 </body></html>
 `;
+}
+
+/**
+ * Writes out/index.html and out/report.json. With `merge` (a run of some notebooks, `--only`),
+ * the fresh runs replace theirs in the existing report.json and the other notebooks' results are
+ * kept ({@linkcode mergeRuns}); without it the report holds the fresh runs only.
+ *
+ * @param out The report's folder.
+ * @param runs The runs just made.
+ * @param options The profile and date of this run, whether to merge, and the notebooks that exist.
+ * @returns How many notebooks' results were kept from the earlier report.
+ */
+export async function writeReport(
+  out: string,
+  runs: ReportRun[],
+  options: { profile: string; date: string; merge: boolean; notebooks: readonly string[] },
+): Promise<number> {
+  const { profile, date } = options;
+  let reported: ReportRun[] = runs.map((r) => ({
+    ...r,
+    profile: r.profile ?? profile,
+    date: r.date ?? date,
+  }));
+  if (options.merge) {
+    let previous: unknown;
+    try {
+      previous = JSON.parse(await Deno.readTextFile(join(out, "report.json")));
+    } catch { /* no earlier report, or not one this tool can read: the fresh runs only */ }
+    reported = mergeRuns(previous, reported, options.notebooks);
+  }
+  await Deno.writeTextFile(join(out, "index.html"), indexHtml(reported, profile, date));
+  await Deno.writeTextFile(
+    join(out, "report.json"),
+    JSON.stringify({ date, profile, totals: countChecks(reported), runs: reported }, null, 2) +
+      "\n",
+  );
+  return reported.length - runs.length;
 }
 
 /**
@@ -169,7 +252,8 @@ if (import.meta.main) {
   const notebooks = [...Deno.readDirSync(join(root, "notebooks"))].map((e) => e.name)
     .filter((n) => n.endsWith(".ipynb") && (!values.only || n.includes(values.only))).sort();
   console.log(`Reproducing ${notebooks.length} notebooks (profile ${profile}) into ${out}`);
-  const runs: NotebookRun[] = [];
+  const runs: ReportRun[] = [];
+  const date = new Date().toISOString();
   for (const [i, name] of notebooks.entries()) {
     const line = `[${i + 1}/${notebooks.length}] ${name}`;
     console.log(`${line} ...`);
@@ -181,7 +265,7 @@ if (import.meta.main) {
     });
     const htmlError = await toHtml(run.executed, htmlOut);
     if (htmlError) run.problems.push(`HTML rendering failed: ${htmlError}`);
-    runs.push(run);
+    runs.push({ ...run, profile, date });
     console.log(
       summarizeRun(run).replace(/^/, `${line}: `).replace(
         `${line}: ${run.passed ? "✓" : "✗"} ${name}: `,
@@ -189,12 +273,14 @@ if (import.meta.main) {
       ),
     );
   }
-  const date = new Date().toISOString();
-  await Deno.writeTextFile(join(out, "index.html"), indexHtml(runs, profile, date));
-  await Deno.writeTextFile(
-    join(out, "report.json"),
-    JSON.stringify({ date, profile, totals: countChecks(runs), runs }, null, 2) + "\n",
-  );
+  const all = [...Deno.readDirSync(join(root, "notebooks"))].map((e) => e.name);
+  const kept = await writeReport(out, runs, {
+    profile,
+    date,
+    merge: values.only !== undefined,
+    notebooks: all,
+  });
+  if (kept > 0) console.log(`Kept ${kept} notebooks' results from the earlier report`);
   await Deno.remove(jupyterPath, { recursive: true }).catch(() => {});
   const failed = runs.filter((r) => !r.passed).length;
   console.log(
