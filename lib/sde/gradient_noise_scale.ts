@@ -1,5 +1,6 @@
 import type { ObjectivePoint } from "../nn/mod.ts";
 import { perSampleGradients } from "../landscape/mod.ts";
+import { checkPoint } from "../landscape/_internal.ts";
 
 /** Options for {@linkcode gradientNoiseScale}. */
 export interface GradientNoiseScaleOptions {
@@ -68,8 +69,10 @@ export async function gradientNoiseScale(
   options: GradientNoiseScaleOptions = {},
 ): Promise<GradientNoiseScaleResult> {
   const what = "compute the gradient noise scale";
-  const n = point?.data?.n;
-  const d = point?.model?.numParams;
+  // The model, data and parameters first: a missing one read as "0 samples" or "chunkSize NaN".
+  checkPoint(point, what);
+  const n = point.data.n;
+  const d = point.model.numParams;
   let indices: number[];
   const subset = options.subset;
   if (subset === undefined) indices = Array.from({ length: n }, (_, i) => i);

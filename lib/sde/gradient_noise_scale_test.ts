@@ -94,6 +94,15 @@ Deno.test("gradientNoiseScale rejects bad input with exact messages", async () =
       return true;
     });
   }
+  // A missing model or data is named (it read as "chunkSize NaN" and "0 samples").
+  await assert.rejects(
+    () => gradientNoiseScale({ ...point, model: null as never }),
+    new TypeError(`${what}: model must be a Model (e.g. mlp([784, 64, 10]))`),
+  );
+  await assert.rejects(
+    () => gradientNoiseScale({ ...point, data: null as never }),
+    /^TypeError: Cannot compute the gradient noise scale: data must be a Dataset/,
+  );
   disposeParams(params);
   data.dispose();
 });
