@@ -12,8 +12,19 @@
  * it, and `read`/`readSync` hand out copies, so an array a user got from `dataSync()` or
  * `data()` (or that moved to another backend) is never overwritten.
  *
+ * Size: the free arrays total at most `maxFreeBytes`, or more while live and free arrays together
+ * stay within the most the program has had live at once (its own peak, which the pool then never
+ * raises), as long as it reached that peak in the last {@linkcode PEAK_MEMORY_MS} ms: a
+ * Hessian-vector product of a CNN on 1,024 images holds gigabytes of activations and frees them
+ * at the end of every product; with a fixed 256 MB the next product allocated most of them again
+ * (page faults and zeroing by the system) and took 1.8× the time. Once the program stops reaching
+ * its peak, the excess goes back to the garbage collector at the next release.
+ *
  * @module
  */
+/** How long memory beyond `maxFreeBytes` is kept after live bytes were last near their peak. */
+export const PEAK_MEMORY_MS = 30_000;
+
 /** Arrays shorter than this are not pooled (V8 allocates small ones cheaply on its heap). */
 const MIN_POOLED = 256;
 
@@ -24,13 +35,25 @@ export class BufferPool {
   /** For each pooled buffer: the whole array and how many live tensors hold a view of it. */
   #live = new WeakMap<ArrayBufferLike, { array: Float32Array; holders: number }>();
   #freeBytes = 0;
-  /** Bytes kept for reuse at most; beyond this, released arrays go to the garbage collector. */
+  /** Bytes in pooled arrays that tensors hold now, and the most there have been. */
+  #liveBytes = 0;
+  #peakLiveBytes = 0;
+  /** When live bytes were last within 90% of the peak (performance.now()). */
+  #peakAt = 0;
+  /**
+   * Bytes kept for reuse whatever the peak; beyond this (and beyond the peak of live bytes, see
+   * the module notes), released arrays go to the garbage collector.
+   */
   maxFreeBytes: number;
   /** Counters for tests and reports. */
   stats = { allocated: 0, reused: 0, released: 0 };
 
-  constructor(maxFreeBytes = 256 * 2 ** 20) {
+  /** How long memory beyond `maxFreeBytes` is kept after live bytes were last near their peak. */
+  peakMemoryMs: number;
+
+  constructor(maxFreeBytes = 256 * 2 ** 20, peakMemoryMs = PEAK_MEMORY_MS) {
     this.maxFreeBytes = maxFreeBytes;
+    this.peakMemoryMs = peakMemoryMs;
   }
 
   /**
@@ -55,6 +78,13 @@ export class BufferPool {
     return array;
   }
 
+  /** Counts bytes held by tensors (an array a kernel drops without a tensor never counts). */
+  #grow(bytes: number): void {
+    this.#liveBytes += bytes;
+    if (this.#liveBytes > this.#peakLiveBytes) this.#peakLiveBytes = this.#liveBytes;
+    if (this.#liveBytes >= 0.9 * this.#peakLiveBytes) this.#peakAt = performance.now();
+  }
+
   /** An array of length n filled with zeros. */
   allocZeroed(n: number): Float32Array {
     const a = this.alloc(n);
@@ -71,7 +101,8 @@ export class BufferPool {
   hold(values: unknown): void {
     if (!ArrayBuffer.isView(values)) return;
     const entry = this.#live.get(values.buffer);
-    if (entry !== undefined) entry.holders++;
+    if (entry === undefined) return;
+    if (entry.holders++ === 0) this.#grow(entry.array.byteLength);
   }
 
   /** A tensor let go of these values; the buffer is recycled when nothing else holds it. */
@@ -84,17 +115,37 @@ export class BufferPool {
     this.#live.delete(values.buffer);
     this.stats.released++;
     const array = entry.array;
-    if (this.#freeBytes + array.byteLength > this.maxFreeBytes) return;
+    if (entry.holders === 0) this.#liveBytes -= array.byteLength; // else never held
+
+    if (performance.now() - this.#peakAt >= this.peakMemoryMs) {
+      this.#peakLiveBytes = this.#liveBytes;
+      this.#trim(this.maxFreeBytes);
+    }
+    const cap = Math.max(this.maxFreeBytes, this.#peakLiveBytes - this.#liveBytes);
+    if (this.#freeBytes + array.byteLength > cap) return;
     let list = this.#free.get(array.length);
     if (list === undefined) this.#free.set(array.length, list = []);
     list.push(array);
     this.#freeBytes += array.byteLength;
   }
 
-  /** Drops every free array (for the garbage collector). */
+  /** Drops free arrays (largest lengths first) until at most `bytes` are kept. */
+  #trim(bytes: number): void {
+    if (this.#freeBytes <= bytes) return;
+    const lengths = [...this.#free.keys()].sort((a, b) => b - a);
+    for (const length of lengths) {
+      const list = this.#free.get(length)!;
+      while (list.length > 0 && this.#freeBytes > bytes) this.#freeBytes -= list.pop()!.byteLength;
+      if (list.length === 0) this.#free.delete(length);
+      if (this.#freeBytes <= bytes) return;
+    }
+  }
+
+  /** Drops every free array (for the garbage collector) and forgets the peak. */
   clear(): void {
     this.#free.clear();
     this.#freeBytes = 0;
+    this.#peakLiveBytes = this.#liveBytes;
   }
 
   /** Bytes held for reuse now. */
