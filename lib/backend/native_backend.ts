@@ -7,6 +7,13 @@ import { reduceKernels } from "./_native_reduce.ts";
 import { transposeKernels } from "./_native_transpose.ts";
 import { matMulKernels } from "./_native_matmul.ts";
 import { gatherKernels } from "./_native_gather.ts";
+import { convKernels } from "./_native_conv.ts";
+import { copyKernels } from "./_native_copy.ts";
+import { broadcastKernels } from "./_native_broadcast.ts";
+import { reduceMiddleKernels } from "./_native_reduce_middle.ts";
+import { fillKernels } from "./_native_fill.ts";
+import { indexKernels } from "./_native_index.ts";
+import { depthwiseKernels } from "./_native_depthwise.ts";
 
 /** The BLAS behind the `native` backend, as reported by {@linkcode nativeBackendStatus}. */
 export interface NativeBlasInfo {
@@ -75,7 +82,13 @@ export function nativeBackendStatus(): NativeBackendStatus {
     ...transposeKernels(blas),
     ...matMulKernels(blas),
     ...gatherKernels(),
+    ...convKernels(blas),
+    ...copyKernels(),
+    ...fillKernels(),
+    ...indexKernels(),
+    ...depthwiseKernels(blas),
   };
+  Object.assign(kernels, broadcastKernels(kernels), reduceMiddleKernels(kernels));
   kernelNames = Object.keys(kernels);
   const cpuFactory = tf.findBackendFactory("cpu");
   if (cpuFactory === null) {
