@@ -14,6 +14,8 @@ import { installFirstUseHook, useBackend } from "./use_backend.ts";
 import "./backend_counters.ts";
 // Gradients minima replaces (sums broadcast on the device, not through host arrays).
 import "./_gradients.ts";
+// A disposed tensor reads as text, so a check given one can name it (tfjs threw instead).
+import "./_disposed_text.ts";
 // WebGPU faults as one-line errors (a lost device, buffers over the adapter's limits).
 import "./_webgpu_faults.ts";
 // minima's WGSL kernels registered into the WebGPU backend (MINIMA_WEBGPU_KERNELS=tfjs: off).

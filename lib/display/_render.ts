@@ -63,7 +63,7 @@ function loadRenderers(): Promise<[Vega, VegaLite]> {
  * @returns The SVG document.
  */
 export async function renderSvg(spec: VegaLiteSpec, options: RenderOptions = {}): Promise<string> {
-  const copy = options.owned ? spec : structuredClone(spec);
+  const copy = options.owned ? spec : cloneSpec(spec);
   checkSpec(copy);
   const [vega, vegaLite] = await loadRenderers();
   let compiled: vega.Spec;
@@ -100,8 +100,51 @@ export async function renderSvg(spec: VegaLiteSpec, options: RenderOptions = {})
   }
 }
 
-/** Names the mark and the channel whose type vega-lite would reject with a raw message. */
+/**
+ * A copy of a spec, which must be plain data: a function or a class instance in it (a dataset, a
+ * tensor) is named instead of surfacing structuredClone's DOMException.
+ */
+function cloneSpec<T>(spec: T): T {
+  try {
+    return structuredClone(spec);
+  } catch (error) {
+    throw new TypeError(
+      `Cannot show the chart: the spec must be plain data (objects, arrays, strings, numbers, booleans) and holds something that cannot be copied (${
+        (error as Error).message.split("\n")[0].slice(0, 80)
+      })`,
+    );
+  }
+}
+
+/**
+ * Names what vega-lite would reject with a raw message or draw nothing for: an unknown mark, a
+ * channel's unknown type, a layer or concatenation that is not a list of views, a size that is
+ * not a positive finite number.
+ */
 function checkSpec(spec: Record<string, unknown>, where = "spec"): void {
+  for (const key of ["width", "height"]) {
+    const size = spec[key];
+    if (
+      size !== undefined && size !== "container" &&
+      !(typeof size === "number" && Number.isFinite(size) && size > 0) &&
+      !(size && typeof size === "object" && "step" in size)
+    ) {
+      throw new TypeError(
+        `Cannot show the chart: ${where}.${key} must be a positive number of pixels, "container" or { step }, current value is ${
+          typeof size === "string" ? JSON.stringify(size) : String(size)
+        }`,
+      );
+    }
+  }
+  for (const key of ["layer", "hconcat", "vconcat", "concat"]) {
+    if (spec[key] !== undefined && !Array.isArray(spec[key])) {
+      throw new TypeError(
+        `Cannot show the chart: ${where}.${key} must be a list of views, current value is ${
+          typeof spec[key] === "string" ? JSON.stringify(spec[key]) : String(spec[key])
+        }`,
+      );
+    }
+  }
   const mark = typeof spec.mark === "string"
     ? spec.mark
     : (spec.mark as { type?: unknown } | undefined)?.type;
@@ -220,7 +263,7 @@ function quietLogger() {
  * nothing while the summary counts its records).
  */
 export function texTitles(spec: VegaLiteSpec): VegaLiteSpec {
-  const copy = structuredClone(spec);
+  const copy = cloneSpec(spec);
   const convertTitle = (owner: Record<string, unknown>) => {
     const t = owner.title;
     if (typeof t === "string") owner.title = texToUnicode(t);

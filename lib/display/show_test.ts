@@ -105,6 +105,35 @@ Deno.test("show names the channel and field of an invalid type, and an invalid m
   );
 });
 
+Deno.test("show names a size, a layer that is not a list, and a spec that is not plain data", async () => {
+  const base = {
+    $schema: VEGA_LITE_SCHEMA,
+    data: { values: [{ a: 1 }] },
+    mark: "point",
+    encoding: { x: { field: "a", type: "quantitative" } },
+  };
+  // vega drew nothing and failed with "Cannot read properties of undefined (reading 'marktype')".
+  await assert.rejects(
+    () => show({ ...base, height: Infinity }),
+    new TypeError(
+      'Cannot show the chart: spec.height must be a positive number of pixels, "container" or { step }, current value is Infinity',
+    ),
+  );
+  // vega-lite's "spec.layer.map is not a function".
+  await assert.rejects(
+    () => show({ $schema: VEGA_LITE_SCHEMA, layer: "x" } as never),
+    new TypeError(
+      'Cannot show the chart: spec.layer must be a list of views, current value is "x"',
+    ),
+  );
+  // structuredClone's DOMException.
+  await assert.rejects(
+    () => show({ ...base, width: () => 1 } as never),
+    /^TypeError: Cannot show the chart: the spec must be plain data \(objects, arrays, strings, numbers, booleans\) and holds something that cannot be copied \(/,
+  );
+  await show({ ...base, width: "container", height: 100 } as never);
+});
+
 Deno.test("a line of a field named with dots or brackets is drawn", async () => {
   const data = [{ "a[0]": 0, "train.loss": 1 }, { "a[0]": 1, "train.loss": 0.5 }];
   const result = await show(lineChart(data, { x: "a[0]", y: "train.loss" }));

@@ -102,7 +102,17 @@ export class OptimizerStepper {
     const old = this.#current;
     let next: Generation;
     try {
-      const { updates, state } = this.#optimizer.update(gradients, old.state, old.params, context);
+      const result = this.#optimizer.update(gradients, old.state, old.params, context);
+      if (!result || typeof result !== "object" || !Array.isArray(result.updates)) {
+        throw new TypeError(
+          `Cannot take the optimizer's step: its update must return { updates, state } with one update per parameter tensor, current value is ${
+            result === null || typeof result !== "object"
+              ? String(result)
+              : "an object without updates"
+          }`,
+        );
+      }
+      const { updates, state } = result;
       const params = tf.tidy(() => applyUpdates(old.params, updates));
       next = { params, state };
       const live = tensorsOf(next, old, this.#previous);

@@ -447,8 +447,10 @@ export async function train<
         }
       }
       if (stopHere) break;
-      stepper.step(grads, context);
+      // The step's loss becomes pending only once the step is taken: an optimizer whose update
+      // throws must not leave it behind (it leaked one scalar per failed train).
       pending = { step, loss: loss!, read };
+      stepper.step(grads, context);
       taken = step + 1;
       if (taken % every === 0 || taken === steps) {
         if (await settle()) break;

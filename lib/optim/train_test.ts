@@ -511,3 +511,31 @@ Deno.test("train never waits on the device in a step: no blocking read, and each
   tracked.value.dispose();
   data.dispose();
 });
+
+Deno.test("an optimizer whose update throws leaves no tensor behind", async () => {
+  const data = createDataset([[1, 2], [3, 4]], [[1], [0]]);
+  const model = mlp([2, 1], { activation: "identity" });
+  const failing: Optimizer = {
+    ...gd({ lr: 0.1 }),
+    update: () => {
+      throw new RangeError("update failed");
+    },
+  };
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 2; i++) {
+    await assert.rejects(
+      () => train({ model, loss: mse, data }, failing, { steps: 3 }),
+      new RangeError("update failed"),
+    );
+  }
+  // An update that returns no updates is named (it failed reading "length" of undefined).
+  await assert.rejects(
+    () => train({ model, loss: mse, data }, { ...gd({ lr: 0.1 }), update: () => 1 } as never),
+    new TypeError(
+      "Cannot take the optimizer's step: its update must return { updates, state } with one update per parameter tensor, current value is 1",
+    ),
+  );
+  // The step's loss leaked: one scalar per failed run.
+  assert.equal(tf.memory().numTensors, before);
+  data.dispose();
+});
