@@ -45,6 +45,11 @@ export function standardizeInputs<X extends tf.Tensor>(
   if (!data || typeof data !== "object" || !data.x || typeof data.n !== "number") {
     throw new TypeError(`${what}: data must be a Dataset (e.g. from fashionMnist())`);
   }
+  if (data.x.isDisposed || data.y?.isDisposed) {
+    throw new TypeError(
+      `${what}: data is disposed (its dispose() was called, which frees its tensors); load or create the dataset again, or dispose it only after its last use`,
+    );
+  }
   const scale = options.scale ?? "global";
   if (!["global", "feature", "none"].includes(scale)) {
     throw new TypeError(

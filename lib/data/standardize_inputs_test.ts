@@ -93,4 +93,10 @@ Deno.test("standardizeInputs rejects bad input with messages that name the argum
     },
   );
   data.dispose();
+  // It failed reading "backend" of undefined inside tfjs.
+  assert.throws(() => standardizeInputs(data), {
+    name: "TypeError",
+    message:
+      "Cannot standardize the inputs: data is disposed (its dispose() was called, which frees its tensors); load or create the dataset again, or dispose it only after its last use",
+  });
 });

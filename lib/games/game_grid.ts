@@ -1,5 +1,6 @@
 import type { Game } from "./game.ts";
-import { type DomainGrid, domainGrid, type DomainGridOptions } from "./domain_grid.ts";
+import type { DomainGrid, DomainGridOptions } from "./domain_grid.ts";
+import { gridOf } from "./_grid_of.ts";
 import { show } from "./_checks.ts";
 
 /** A game discretised on grids of both domains: the payoff matrix between grid points. */
@@ -64,8 +65,15 @@ export async function gameGrid(game: Game, options: GameGridOptions = {}): Promi
       }`,
     );
   }
-  const x = domainGrid(game.x, { points: options.pointsX });
-  const y = domainGrid(game.y, { points: options.pointsY ?? options.pointsX });
+  const context = "Cannot discretise the game";
+  const x = gridOf(game.x, options.pointsX, {
+    context,
+    domain: "game.x",
+    points: "options.pointsX",
+  });
+  const y = options.pointsY === undefined
+    ? gridOf(game.y, options.pointsX, { context, domain: "game.y", points: "options.pointsX" })
+    : gridOf(game.y, options.pointsY, { context, domain: "game.y", points: "options.pointsY" });
   const payoff = await game.payoff(x.points, y.points);
   if (!(payoff instanceof Float64Array) || payoff.length !== x.size * y.size) {
     throw new TypeError(

@@ -53,3 +53,33 @@ Deno.test("gameGrid refuses what is not a game, by name", async () => {
     );
   }
 });
+
+Deno.test("gameGrid names game.x and options.pointsX, not domainGrid's domain and options.points", async () => {
+  const game = mathjsGame("cos(x - y)");
+  const cases: [unknown, unknown, Error][] = [
+    [
+      { ...game, x: 5 },
+      {},
+      new TypeError(
+        "Cannot discretise the game: game.x must be a domain made by torus(dim), euclidean(dim) or sphere(dim), current value is 5",
+      ),
+    ],
+    [
+      game,
+      { pointsX: 2.5 },
+      new RangeError(
+        "Cannot discretise the game: options.pointsX must be a positive integer, current value is 2.5",
+      ),
+    ],
+    [
+      game,
+      { pointsX: 8, pointsY: [3, 4] },
+      new RangeError(
+        "Cannot discretise the game: options.pointsY must be one number or 1 (one per axis), current value is [3,4]",
+      ),
+    ],
+  ];
+  for (const [g, options, error] of cases) {
+    await assert.rejects(() => gameGrid(g as never, options as never), error);
+  }
+});

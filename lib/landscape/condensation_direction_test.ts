@@ -105,6 +105,12 @@ Deno.test("condensationRate: invalid arguments throw with exact messages", async
       "Cannot compute the condensation rate: residuals must hold 1 finite numbers (one per sample), current length is 2",
   });
   data.dispose();
+  // It failed inside tfjs with "Tensor is disposed.".
+  await assert.rejects(() => condensationRate(data, [[1, 0]]), {
+    name: "TypeError",
+    message:
+      "Cannot compute the condensation rate: data is disposed (its dispose() was called, which frees its tensors); load or create the dataset again, or dispose it only after its last use",
+  });
 });
 
 Deno.test("condensationDirection: invalid arguments throw with exact messages", async () => {
@@ -132,4 +138,9 @@ Deno.test("condensationDirection: invalid arguments throw with exact messages", 
   });
   data.dispose();
   ok.dispose();
+  await assert.rejects(() => condensationDirection(ok), {
+    name: "TypeError",
+    message:
+      "Cannot find the condensation direction: data is disposed (its dispose() was called, which frees its tensors); load or create the dataset again, or dispose it only after its last use",
+  });
 });

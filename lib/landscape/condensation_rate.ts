@@ -46,6 +46,11 @@ export async function condensationRate(
   if (!data || typeof data !== "object" || !data.x || typeof data.n !== "number") {
     throw new TypeError(`${what}: data must be a Dataset, current value is ${data}`);
   }
+  if (data.x.isDisposed || data.y?.isDisposed) {
+    throw new TypeError(
+      `${what}: data is disposed (its dispose() was called, which frees its tensors); load or create the dataset again, or dispose it only after its last use`,
+    );
+  }
   if (data.outputDim !== 1 || (data.targets !== "real" && data.targets !== "signed")) {
     throw new TypeError(
       `${what}: the data must have one real or signed target per sample, current targets are ${

@@ -9,8 +9,17 @@ import {
 
 // Private helpers of the chart builders.
 
-/** Checks rows are an array of objects and the named fields exist in at least one row. */
-export function checkRows(rows: unknown, fields: string[], what: string): asserts rows is Row[] {
+/**
+ * Checks rows are an array of objects and that each option's field is a key of at least one row
+ * (its own key: "constructor" or "toString" are not fields of every record). The options are
+ * given by name (`{ x: "step", y: ["a", "b"] }`) so a missing field names the option; values that
+ * are not strings are skipped (their types are the caller's to check).
+ */
+export function checkRows(
+  rows: unknown,
+  fields: Record<string, unknown>,
+  what: string,
+): asserts rows is Row[] {
   if (!Array.isArray(rows)) {
     throw new TypeError(
       `Cannot build the ${what}: data must be an array of flat records, current value is ${
@@ -28,15 +37,19 @@ export function checkRows(rows: unknown, fields: string[], what: string): assert
     }
   }
   if (rows.length === 0) return;
-  for (const field of fields) {
-    if (!rows.some((row) => field in row)) {
-      const known = Object.keys(rows[0] as object).join(", ");
-      throw new TypeError(
-        `Cannot build the ${what}: no record has the field "${field}"; the first record has ${
-          known || "no fields"
-        }`,
-      );
-    }
+  for (const [option, value] of Object.entries(fields)) {
+    const names = Array.isArray(value) ? value : [value];
+    names.forEach((field, i) => {
+      if (typeof field !== "string") return;
+      if (!rows.some((row) => Object.hasOwn(row as object, field))) {
+        const known = Object.keys(rows[0] as object).join(", ");
+        throw new TypeError(
+          `Cannot build the ${what}: ${
+            Array.isArray(value) && value.length > 1 ? `${option}[${i}]` : option
+          } is "${field}", a field no record has; the first record has ${known || "no fields"}`,
+        );
+      }
+    });
   }
 }
 

@@ -55,7 +55,7 @@ export function heatmap(data: Row[], options: HeatmapOptions): VegaLiteSpec {
       'Cannot build the heatmap: options.x, options.y and options.z must be field names, e.g. { x: "u", y: "v", z: "loss" }',
     );
   }
-  checkRows(data, [options.x, options.y, options.z], "heatmap");
+  checkRows(data, { x: options.x, y: options.y, z: options.z }, "heatmap");
   const grid = gridFromRows(data, options.x, options.y, options.z);
   const edges = (vs: number[]) => {
     if (vs.length === 1) return [vs[0] - 0.5, vs[0] + 0.5];

@@ -49,7 +49,7 @@ export function histogram(data: Row[], options: HistogramOptions): VegaLiteSpec 
       `Cannot build the histogram: bins must be a positive integer, current value is ${bins}`,
     );
   }
-  checkRows(data, [options.field, ...(options.color ? [options.color] : [])], "histogram");
+  checkRows(data, { field: options.field, color: options.color }, "histogram");
   const group = options.color ? [fieldRef(options.color)] : [];
   const transform: unknown[] = [
     { filter: `isValid(datum[${JSON.stringify(options.field)}])` },

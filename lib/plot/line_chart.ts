@@ -72,7 +72,7 @@ export function lineChart(data: Row[], options: LineChartOptions): VegaLiteSpec 
       'Cannot build the line chart: options.x must be a field name and options.y a field name or an array of them, e.g. { x: "step", y: "loss" }',
     );
   }
-  checkRows(data, [options.x, ...ys, ...(options.series ? [options.series] : [])], "line chart");
+  checkRows(data, { x: options.x, y: ys, series: options.series }, "line chart");
   const several = ys.length > 1;
   const yField = several ? "value" : ys[0];
   const colorField = several ? "series" : options.series;

@@ -179,7 +179,14 @@ Deno.test("builders name the missing field and the fields that exist", () => {
   assert.throws(
     () => lineChart([{ step: 1, loss: 2 }], { x: "step", y: "sharpness" }),
     new TypeError(
-      'Cannot build the line chart: no record has the field "sharpness"; the first record has step, loss',
+      'Cannot build the line chart: y is "sharpness", a field no record has; the first record has step, loss',
+    ),
+  );
+  // A prototype name is no field of every record (the chart drew nothing).
+  assert.throws(
+    () => scatter([{ a: 1, s: 2 }], { x: "a", y: "s", tooltip: ["s", "constructor"] }),
+    new TypeError(
+      'Cannot build the scatter plot: tooltip[1] is "constructor", a field no record has; the first record has a, s',
     ),
   );
   assert.throws(

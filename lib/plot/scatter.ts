@@ -47,9 +47,10 @@ export function scatter(data: Row[], options: ScatterOptions): VegaLiteSpec {
       'Cannot build the scatter plot: options.x and options.y must be field names, e.g. { x: "a", y: "s" }',
     );
   }
-  const extra = [options.color, options.shape, options.size, ...(options.tooltip ?? [])]
+  const { color, shape, size, tooltip } = options;
+  checkRows(data, { x: options.x, y: options.y, color, shape, size, tooltip }, "scatter plot");
+  const extra = [color, shape, size, ...(tooltip ?? [])]
     .filter((f): f is string => typeof f === "string");
-  checkRows(data, [options.x, options.y, ...extra], "scatter plot");
   const typeOf = (field: string) =>
     data.some((r) => typeof r[field] === "number") ? "quantitative" : "nominal";
   const transform: unknown[] = [];
