@@ -103,3 +103,24 @@ Deno.test("createDataset refuses a missing x or y, a flat vector and rows with n
   }
   assert.equal(tf.memory().numTensors, before);
 });
+
+Deno.test("datasetSubset refuses what is not a live dataset, and leaks nothing", () => {
+  const z = tf.zeros([2, 1]);
+  const before = tf.memory().numTensors;
+  for (const data of [null, "x", { n: 2 }, { x: z, y: "y", n: 2 }]) {
+    assert.throws(() => datasetSubset(data as never, [0]), {
+      name: "TypeError",
+      message: "Cannot take a subset: data must be a Dataset (e.g. from createDataset())",
+    });
+  }
+  const data = createDataset([[0], [1]], [[1], [2]]);
+  data.dispose();
+  assert.throws(() => datasetSubset(data, [0]), {
+    name: "TypeError",
+    message:
+      "Cannot take a subset: data is disposed (its dispose() was called, which frees its tensors); load or create the dataset again, or dispose it only after its last use",
+  });
+  // The index tensor leaked when a gather failed (one tensor per call).
+  assert.equal(tf.memory().numTensors, before);
+  z.dispose();
+});

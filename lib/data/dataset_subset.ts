@@ -29,11 +29,24 @@ export function datasetSubset<X extends tf.Tensor>(
   data: Dataset<X>,
   subset: number | ArrayLike<number>,
 ): Dataset<X> {
+  const what = "Cannot take a subset";
+  if (
+    !data || typeof data !== "object" || !(data.x instanceof tf.Tensor) ||
+    !(data.y instanceof tf.Tensor) || typeof data.n !== "number"
+  ) {
+    throw new TypeError(`${what}: data must be a Dataset (e.g. from createDataset())`);
+  }
+  if (data.x.isDisposed || data.y.isDisposed) {
+    throw new TypeError(
+      `${what}: data is disposed (its dispose() was called, which frees its tensors); load or create the dataset again, or dispose it only after its last use`,
+    );
+  }
   const indices = subsetIndices(data.n, subset, "take a subset");
-  const idx = tf.tensor1d(indices, "int32");
-  const x = tf.gather(data.x, idx) as X;
-  const y = tf.gather(data.y, idx);
-  idx.dispose();
+  // Both gathers in one tidy: the index tensor is freed even when a gather fails.
+  const [x, y] = tf.tidy(() => {
+    const idx = tf.tensor1d(indices, "int32");
+    return [tf.gather(data.x, idx) as X, tf.gather(data.y, idx)];
+  });
   const labels = data.labels ? Int32Array.from(indices, (i) => data.labels![i]) : undefined;
   const { test: _test, ...rest } = data;
   return Object.freeze({
