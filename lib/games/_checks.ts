@@ -5,6 +5,8 @@
  * @module
  */
 import type { Domain } from "./domain.ts";
+import type { DomainGrid } from "./domain_grid.ts";
+import type { GameGrid } from "./game_grid.ts";
 
 /** Formats a value for an error message. */
 export function show(value: unknown): string {
@@ -112,4 +114,51 @@ export function checkPositions(
     }
   }
   return positions;
+}
+
+/**
+ * Throws unless grid is a grid from domainGrid (its domain, points, weights and size agree), so a
+ * function given something else names it instead of reading `.domain.dim` of undefined.
+ */
+export function checkDomainGrid(grid: unknown, name: string, context: string): void {
+  const g = grid as Partial<DomainGrid> | null | undefined;
+  const ok = g !== null && typeof g === "object" && Number.isInteger(g.size) && g.size! > 0 &&
+    g.weights instanceof Float64Array && g.weights.length === g.size &&
+    g.points instanceof Float64Array && Array.isArray(g.axes);
+  if (!ok) {
+    throw new TypeError(
+      `${context}: ${name} must be a grid from domainGrid(domain, options), current value is ${
+        show(grid)
+      }`,
+    );
+  }
+  checkDomain(g.domain, `${name}.domain`, context);
+  if (g.points!.length !== g.size! * g.domain!.dim) {
+    throw new TypeError(
+      `${context}: ${name}.points must hold ${name}.size = ${g.size} points of dimension ${
+        g.domain!.dim
+      }, current length is ${g.points!.length}`,
+    );
+  }
+}
+
+/** Throws unless grid is a grid from gameGrid (x and y grids, their payoff and temperature). */
+export function checkGameGrid(grid: unknown, name: string, context: string): void {
+  const g = grid as Partial<GameGrid> | null | undefined;
+  if (g === null || typeof g !== "object" || !(g.payoff instanceof Float64Array)) {
+    throw new TypeError(
+      `${context}: ${name} must be a grid from gameGrid(game, options), current value is ${
+        show(grid)
+      }`,
+    );
+  }
+  checkDomainGrid(g.x, `${name}.x`, context);
+  checkDomainGrid(g.y, `${name}.y`, context);
+  if (g.payoff.length !== g.x!.size * g.y!.size) {
+    throw new TypeError(
+      `${context}: ${name}.payoff must hold ${g.x!.size} × ${
+        g.y!.size
+      } values, current length is ${g.payoff.length}`,
+    );
+  }
 }

@@ -1,6 +1,6 @@
 import type { DomainGrid } from "./domain_grid.ts";
 import type { ParticleMeasure } from "./particle_measure.ts";
-import { checkPositions, checkPositiveInteger, show } from "./_checks.ts";
+import { checkDomainGrid, checkPositions, checkPositiveInteger, show } from "./_checks.ts";
 import { nearestCells } from "./_grid_ops.ts";
 
 /** Options for {@linkcode histogramDistance}. */
@@ -62,6 +62,7 @@ export function histogramDistance(
   options: HistogramDistanceOptions = {},
 ): HistogramDistance {
   const context = "Cannot compare the histogram";
+  checkDomainGrid(grid, "grid", context);
   const positions = checkPositions(
     particles instanceof Float64Array ? particles : particles?.positions,
     grid.domain.dim,

@@ -1,6 +1,6 @@
 import type { DomainGrid } from "./domain_grid.ts";
 import type { ParticleMeasure } from "./particle_measure.ts";
-import { checkPositions, checkPositive, show } from "./_checks.ts";
+import { checkDomainGrid, checkPositions, checkPositive, show } from "./_checks.ts";
 import { axisScale, linearBinning, smooth, smoothingMatrix } from "./_grid_ops.ts";
 
 /** Options for {@linkcode kernelDensity}. */
@@ -59,6 +59,7 @@ export function kernelDensity(
   options: KernelDensityOptions = {},
 ): KernelDensity {
   const context = "Cannot estimate the density";
+  checkDomainGrid(grid, "grid", context);
   const positions = checkPositions(
     particles instanceof Float64Array ? particles : particles?.positions,
     grid.domain.dim,

@@ -1,4 +1,5 @@
 import type { GameGrid } from "./game_grid.ts";
+import { checkGameGrid } from "./_checks.ts";
 import { checkDensity, gibbs, kl, negEntropy } from "./_density_ops.ts";
 
 /*
@@ -97,6 +98,7 @@ export interface NikaidoIsodaResult {
  */
 export function nikaidoIsoda(grid: GameGrid, p: Float64Array, q: Float64Array): NikaidoIsodaResult {
   const context = "Cannot compute the Nikaidô–Isoda error";
+  checkGameGrid(grid, "grid", context);
   checkDensity(p, grid.x.weights, "p", "grid.x", context);
   checkDensity(q, grid.y.weights, "q", "grid.y", context);
   const T = grid.temperature;

@@ -4,6 +4,7 @@ import type { Game } from "./game.ts";
 import type { ParticleMeasure } from "./particle_measure.ts";
 import { checkPositions, checkPositiveInteger, show } from "./_checks.ts";
 import { manifoldDim, potentialAt, sampleDomain } from "./_domain_ops.ts";
+import { checkSolverOptions } from "./_solver_ops.ts";
 
 /** Options for {@linkcode nikaidoIsodaEstimate}. */
 export interface NikaidoIsodaEstimateOptions {
@@ -87,6 +88,7 @@ export async function nikaidoIsodaEstimate(
   options: NikaidoIsodaEstimateOptions = {},
 ): Promise<NikaidoIsodaEstimate> {
   const context = "Cannot estimate the Nikaidô–Isoda error";
+  checkSolverOptions(game, {}, context);
   const px = checkPositions(x instanceof Float64Array ? x : x?.positions, game.x.dim, "x", context);
   const py = checkPositions(y instanceof Float64Array ? y : y?.positions, game.y.dim, "y", context);
   const samples = options.samples ?? 4096;

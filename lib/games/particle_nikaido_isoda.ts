@@ -1,4 +1,5 @@
 import type { GameGrid } from "./game_grid.ts";
+import { checkGameGrid } from "./_checks.ts";
 import type { ParticleMeasure } from "./particle_measure.ts";
 import { kernelDensity, type KernelDensityOptions } from "./kernel_density.ts";
 import { nikaidoIsoda, type NikaidoIsodaResult } from "./nikaido_isoda.ts";
@@ -60,6 +61,7 @@ export function particleNikaidoIsoda(
   y: ParticleMeasure | Float64Array,
   options: ParticleNikaidoIsodaOptions = {},
 ): ParticleNikaidoIsodaResult {
+  checkGameGrid(grid, "grid", "Cannot compute the particles' Nikaidô–Isoda error");
   const kx = kernelDensity(grid.x, x, { bandwidth: options.bandwidth });
   const ky = kernelDensity(grid.y, y, { bandwidth: options.bandwidth });
   return {

@@ -1,7 +1,7 @@
 import { Rng, type Seed } from "../random/mod.ts";
 import type { DomainGrid } from "./domain_grid.ts";
 import type { ParticleMeasure } from "./particle_measure.ts";
-import { checkPositiveInteger } from "./_checks.ts";
+import { checkDomainGrid, checkPositiveInteger } from "./_checks.ts";
 import { checkDensity } from "./_density_ops.ts";
 import { wrapAngle } from "./_domain_ops.ts";
 
@@ -47,6 +47,7 @@ export function sampleDensity(
   options: SampleDensityOptions = {},
 ): ParticleMeasure {
   const context = "Cannot sample the density";
+  checkDomainGrid(grid, "grid", context);
   checkDensity(density, grid.weights, "density", "the grid", context);
   checkPositiveInteger(count, "count", context);
   const rng = new Rng(options.seed ?? 0);

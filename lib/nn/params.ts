@@ -1,5 +1,6 @@
 import { tf } from "../backend/mod.ts";
 import type { Params, ParamSpec } from "./types.ts";
+import { checkTensorList, describeValue } from "./_tensor_list.ts";
 
 /**
  * The parameters as one float64 vector θ: the tensors' entries concatenated in order, row-major.
@@ -19,6 +20,7 @@ import type { Params, ParamSpec } from "./types.ts";
  * @returns A new Float64Array of length Σ sizes.
  */
 export async function flattenParams(params: Params): Promise<Float64Array> {
+  checkTensorList(params, "params", "Cannot flatten the parameters");
   let size = 0;
   for (const p of params) size += p.size;
   const out = new Float64Array(size);
@@ -51,6 +53,29 @@ export function unflattenParams(
   vector: ArrayLike<number>,
   specs: readonly Pick<ParamSpec, "shape">[],
 ): Params {
+  const what = "Cannot unflatten the parameters";
+  if (vector === null || typeof vector !== "object" || typeof vector.length !== "number") {
+    throw new TypeError(
+      `${what}: vector must be an array of numbers, current value is ${describeValue(vector)}`,
+    );
+  }
+  if (!Array.isArray(specs as unknown)) {
+    throw new TypeError(
+      `${what}: specs must be an array of { shape } (e.g. model.paramSpecs), current value is ${
+        describeValue(specs)
+      }`,
+    );
+  }
+  specs.forEach((spec, j) => {
+    const shape = (spec as { shape?: unknown } | null)?.shape;
+    if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+      throw new TypeError(
+        `${what}: specs[${j}].shape must be an array of non-negative integers, current value is ${
+          describeValue(shape)
+        }`,
+      );
+    }
+  });
   const total = specs.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0);
   if (vector.length !== total) {
     throw new TypeError(
@@ -85,9 +110,23 @@ export function unflattenParams(
  * @param params The tensors.
  */
 export function disposeParams(params: Params | readonly Params[]): void {
+  if (!Array.isArray(params)) {
+    throw new TypeError(
+      `Cannot dispose the parameters: params must be an array of tensors (or of such arrays), current value is ${
+        describeValue(params)
+      }`,
+    );
+  }
   for (const p of params) {
     if (Array.isArray(p)) disposeParams(p);
-    else (p as tf.Tensor).dispose();
+    else if (p instanceof tf.Tensor) p.dispose();
+    else {
+      throw new TypeError(
+        `Cannot dispose the parameters: each entry must be a tensor or an array of tensors, current value is ${
+          describeValue(p)
+        }`,
+      );
+    }
   }
 }
 
@@ -110,5 +149,6 @@ export function disposeParams(params: Params | readonly Params[]): void {
  * @returns Clones owned by the caller.
  */
 export function cloneParams(params: Params): Params {
+  checkTensorList(params, "params", "Cannot copy the parameters");
   return params.map((p) => tf.clone(p));
 }

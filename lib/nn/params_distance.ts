@@ -1,4 +1,5 @@
 import type { Params } from "./types.ts";
+import { checkTensorList } from "./_tensor_list.ts";
 
 /**
  * The Euclidean distance between two parameter sets, ‖θ − θ'‖₂ over all their entries (float64
@@ -29,6 +30,8 @@ export async function paramsDistance(a: Params, b: Params): Promise<number> {
       } and ${Array.isArray(b) ? b.length : "none"}`,
     );
   }
+  checkTensorList(a, "a", what);
+  checkTensorList(b, "b", what);
   a.forEach((t, j) => {
     const u = b[j];
     if (!t || !u || t.shape.length !== u.shape.length || t.shape.some((s, k) => s !== u.shape[k])) {

@@ -33,3 +33,14 @@ Deno.test("paramsDistance rejects parameters of different models", async () => {
   });
   disposeParams([a, b]);
 });
+
+Deno.test("paramsDistance names an entry that is not a tensor", async () => {
+  const a = [tf.tensor1d([0, 0])];
+  await assert.rejects(
+    () => paramsDistance(a, [[1, 2]] as never),
+    new TypeError(
+      "Cannot measure the distance between parameters: b[0] must be a tensor, current value is an array of length 2",
+    ),
+  );
+  a[0].dispose();
+});

@@ -28,3 +28,48 @@ Deno.test("unflattenParams rejects a vector of the wrong length", () => {
     message: "Cannot unflatten the parameters: the vector must have 3 entries, current length is 2",
   });
 });
+
+Deno.test("the parameter helpers name what is not a list of live tensors", async () => {
+  const t = tf.tensor1d([1, 2]);
+  const gone = tf.tensor1d([1]);
+  gone.dispose();
+  await assert.rejects(
+    () => flattenParams("x" as never),
+    new TypeError(
+      'Cannot flatten the parameters: params must be an array of tensors, current value is "x"',
+    ),
+  );
+  await assert.rejects(
+    () => flattenParams([t, [1, 2]] as never),
+    new TypeError(
+      "Cannot flatten the parameters: params[1] must be a tensor, current value is an array of length 2",
+    ),
+  );
+  assert.throws(
+    () => cloneParams([gone]),
+    new TypeError(
+      "Cannot copy the parameters: params[0] is disposed (its dispose() was called); use the parameters before disposing them",
+    ),
+  );
+  assert.throws(
+    () => unflattenParams([1, 2], "__proto__" as never),
+    new TypeError(
+      'Cannot unflatten the parameters: specs must be an array of { shape } (e.g. model.paramSpecs), current value is "__proto__"',
+    ),
+  );
+  assert.throws(
+    () => unflattenParams(undefined as never, [{ shape: [2] }]),
+    new TypeError(
+      "Cannot unflatten the parameters: vector must be an array of numbers, current value is undefined",
+    ),
+  );
+  assert.throws(
+    () => disposeParams([t, 5] as never),
+    new TypeError(
+      "Cannot dispose the parameters: each entry must be a tensor or an array of tensors, current value is 5",
+    ),
+  );
+  // Disposing twice stays harmless.
+  disposeParams([[t], [gone]]);
+  assert.ok(t.isDisposed);
+});

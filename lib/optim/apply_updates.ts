@@ -1,5 +1,6 @@
 import { tf } from "../backend/mod.ts";
 import type { Params } from "../nn/mod.ts";
+import { checkTensorList } from "../nn/_internal.ts";
 
 /**
  * θ + updates, as new tensors (optax's `apply_updates`); neither argument is modified.
@@ -20,6 +21,8 @@ import type { Params } from "../nn/mod.ts";
  * @returns The new parameters, owned by the caller.
  */
 export function applyUpdates(params: Params, updates: Params): Params {
+  checkTensorList(params, "params", "Cannot apply the updates");
+  checkTensorList(updates, "updates", "Cannot apply the updates");
   if (params.length !== updates.length) {
     throw new TypeError(
       `Cannot apply the updates: updates must hold ${params.length} tensors like params, current length is ${updates.length}`,

@@ -259,3 +259,14 @@ Deno.test("optimizers reject bad hyperparameters and the wrong number of gradien
   });
   p[0].dispose();
 });
+
+Deno.test("applyUpdates names updates that are not a list of tensors", () => {
+  const params = [tf.tensor1d([1, 2])];
+  assert.throws(
+    () => applyUpdates(params, "x" as never),
+    new TypeError(
+      'Cannot apply the updates: updates must be an array of tensors, current value is "x"',
+    ),
+  );
+  params[0].dispose();
+});
