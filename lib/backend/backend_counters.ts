@@ -120,6 +120,13 @@ export function backendCounters(): BackendCounters {
 export async function countBackend<T>(
   block: () => T | Promise<T>,
 ): Promise<CountedRun<T>> {
+  if (typeof block !== "function") {
+    throw new TypeError(
+      `Cannot count the backend's work: block must be a function (the work to count), current value is ${
+        typeof block === "string" ? JSON.stringify(block) : String(block)
+      }`,
+    );
+  }
   const before = backendCounters();
   const namesBefore = new Map(byName);
   const dispatchesBefore = new Map(dispatchesByName);

@@ -117,3 +117,13 @@ Deno.test({
       assert.equal(run.counters.downloadBytes, 64);
     }),
 });
+
+Deno.test("countBackend names a block that is not a function", async () => {
+  // It failed with "block is not a function" after reading the counters.
+  await assert.rejects(
+    () => countBackend("__proto__" as never),
+    new TypeError(
+      `Cannot count the backend's work: block must be a function (the work to count), current value is "__proto__"`,
+    ),
+  );
+});

@@ -29,6 +29,13 @@ export async function md(
   strings: TemplateStringsArray | string,
   ...values: unknown[]
 ): Promise<TextResult> {
+  if (typeof strings !== "string" && !Array.isArray(strings)) {
+    throw new TypeError(
+      `Cannot show the Markdown: give a string or use md as a template tag (md\`…\`), current value is ${
+        String(strings)
+      }`,
+    );
+  }
   const text = typeof strings === "string"
     ? strings
     : strings.reduce((acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ""), "");

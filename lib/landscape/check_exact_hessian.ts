@@ -334,6 +334,16 @@ export function exactHessianWarning(
   model: Model,
   result: CheckExactHessianResult,
 ): string | undefined {
+  if (
+    result === null || typeof result !== "object" || typeof result.verdict !== "string" ||
+    !Array.isArray(result.suspects)
+  ) {
+    throw new TypeError(
+      `Cannot word the warning: result must be what checkExactHessian returned, current value is ${
+        typeof result === "string" ? JSON.stringify(result) : String(result)
+      }`,
+    );
+  }
   if (result.verdict === "agree" || result.verdict === "inconclusive") return undefined;
   const names = result.suspects.join(", ");
   const one = result.suspects.length === 1;

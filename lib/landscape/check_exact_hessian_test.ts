@@ -168,3 +168,13 @@ Deno.test("checkExactHessian rejects bad options, naming them", async () => {
   });
   data.dispose();
 });
+
+Deno.test("exactHessianWarning names a result that is not checkExactHessian's", () => {
+  // It failed reading "verdict" of undefined.
+  assert.throws(
+    () => exactHessianWarning(undefined as never, undefined as never),
+    new TypeError(
+      "Cannot word the warning: result must be what checkExactHessian returned, current value is undefined",
+    ),
+  );
+});

@@ -1,4 +1,5 @@
 import type { Row } from "../_types.ts";
+import { checkRows } from "./_build.ts";
 
 /** A rectilinear grid of values z(x, y), as read from flat records. */
 export interface Grid {
@@ -43,6 +44,16 @@ export interface ContourSegment {
  * @returns The grid.
  */
 export function gridFromRows(rows: Row[], x: string, y: string, z: string): Grid {
+  checkRows(rows, {}, "contour grid");
+  for (const [name, field] of [["x", x], ["y", y], ["z", z]] as const) {
+    if (typeof field !== "string") {
+      throw new TypeError(
+        `Cannot build the contour grid: ${name} must be a field name, current value is ${
+          JSON.stringify(field) ?? String(field)
+        }`,
+      );
+    }
+  }
   const xs = [...new Set(rows.map((r) => Number(r[x])))].filter(Number.isFinite).sort((a, b) =>
     a - b
   );
@@ -80,7 +91,25 @@ export function gridFromRows(rows: Row[], x: string, y: string, z: string): Grid
  * @returns The segments.
  */
 export function contourSegments(grid: Grid, levels: number[]): ContourSegment[] {
-  const { xs, ys, z } = grid;
+  const what = "Cannot draw the contours";
+  const { xs, ys, z } = (grid ?? {}) as Partial<Grid>;
+  if (
+    !Array.isArray(xs) || !Array.isArray(ys) || !Array.isArray(z) || z.length !== ys.length ||
+    z.some((row) => !Array.isArray(row) || row.length !== xs.length)
+  ) {
+    throw new TypeError(
+      `${what}: grid must be { xs, ys, z } with z[j][i] the value at (xs[i], ys[j]) (e.g. from gridFromRows), current value is ${
+        grid === null || typeof grid !== "object" ? String(grid) : "an object that is not one"
+      }`,
+    );
+  }
+  if (!Array.isArray(levels) || levels.some((l) => typeof l !== "number")) {
+    throw new TypeError(
+      `${what}: levels must be an array of numbers, current value is ${
+        JSON.stringify(levels) ?? String(levels)
+      }`,
+    );
+  }
   const out: ContourSegment[] = [];
   for (const level of levels) {
     for (let j = 0; j + 1 < ys.length; j++) {

@@ -3,7 +3,7 @@ import { lineChart } from "./line_chart.ts";
 import { scatter } from "./scatter.ts";
 import { heatmap } from "./heatmap.ts";
 import { histogram } from "./histogram.ts";
-import { contourSegments } from "./contours.ts";
+import { contourSegments, gridFromRows } from "./contours.ts";
 import { VEGA_LITE_SCHEMA } from "./spec.ts";
 
 type Layer = {
@@ -196,5 +196,25 @@ Deno.test("builders name the missing field and the fields that exist", () => {
   assert.throws(
     () => lineChart([], { x: "t" } as never),
     /options.x must be a field name and options.y/,
+  );
+});
+
+Deno.test("contour helpers name a grid, levels or field of the wrong kind", () => {
+  // They failed with "levels is not iterable" or read properties of undefined.
+  assert.throws(
+    () => contourSegments({ xs: [0, 1], ys: [0], z: [[1]] }, [1]),
+    new TypeError(
+      "Cannot draw the contours: grid must be { xs, ys, z } with z[j][i] the value at (xs[i], ys[j]) (e.g. from gridFromRows), current value is an object that is not one",
+    ),
+  );
+  assert.throws(
+    () => contourSegments({ xs: [0, 1], ys: [0], z: [[1, 2]] }, -1 as never),
+    new TypeError(
+      "Cannot draw the contours: levels must be an array of numbers, current value is -1",
+    ),
+  );
+  assert.throws(
+    () => gridFromRows([{ a: 1 }], "a", 5 as never, "c"),
+    new TypeError("Cannot build the contour grid: y must be a field name, current value is 5"),
   );
 });

@@ -17,6 +17,22 @@ import type { Row } from "../_types.ts";
  * @returns The CSV text, ending with a line break.
  */
 export function csvText(rows: readonly Row[]): string {
+  if (!Array.isArray(rows)) {
+    throw new TypeError(
+      `Cannot write the CSV: rows must be an array of records, current value is ${
+        typeof rows === "string" ? JSON.stringify(rows) : String(rows)
+      }`,
+    );
+  }
+  rows.forEach((row, i) => {
+    if (row === null || typeof row !== "object" || Array.isArray(row)) {
+      throw new TypeError(
+        `Cannot write the CSV: rows[${i}] must be a record, current value is ${
+          Array.isArray(row) ? "an array" : JSON.stringify(row) ?? String(row)
+        }`,
+      );
+    }
+  });
   const columns: string[] = [];
   const seen = new Set<string>();
   for (const row of rows) {

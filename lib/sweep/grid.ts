@@ -129,6 +129,20 @@ export function expandGrid(
   axes: readonly SweepAxis[],
   fixed: Record<string, unknown> = {},
 ): Record<string, unknown>[] {
+  if (!Array.isArray(axes as unknown)) {
+    throw new TypeError(
+      `Cannot expand the grid: axes must be an array of { name, values }, current value is ${
+        typeof axes === "string" ? JSON.stringify(axes) : String(axes)
+      }`,
+    );
+  }
+  if (fixed === null || typeof fixed !== "object" || Array.isArray(fixed)) {
+    throw new TypeError(
+      `Cannot expand the grid: fixed must be an object of parameters, current value is ${
+        Array.isArray(fixed) ? "an array" : String(fixed)
+      }`,
+    );
+  }
   const names = new Set(Object.keys(fixed));
   for (const axis of axes) {
     if (!Array.isArray(axis?.values) || axis.values.length === 0) {

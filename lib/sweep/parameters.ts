@@ -183,6 +183,7 @@ function typeOf(value: ParameterValue, name: string, line: number): ParameterTyp
  * @returns Its description.
  */
 export function describeParameterType(type: ParameterType): string {
+  checkArguments("Cannot describe the parameter type", [["type", type, "type"]]);
   if (typeof type === "string") return type;
   if ("array" in type) return `${describeParameterType(type.array)}[]`;
   return `{ ${
@@ -213,6 +214,7 @@ export function checkParameterValue(
   type: ParameterType,
   value: unknown,
 ): ParameterValue {
+  checkArguments("Cannot set a parameter", [["name", name, "string"], ["type", type, "type"]]);
   const fail = (): never => {
     throw new TypeError(
       `Cannot set parameter ${name}: expected ${describeParameterType(type)}, got ${
@@ -272,6 +274,11 @@ export function checkParameterValue(
  * @returns The typed value.
  */
 export function parameterFromText(name: string, type: ParameterType, text: string): ParameterValue {
+  checkArguments("Cannot set a parameter", [
+    ["name", name, "string"],
+    ["type", type, "type"],
+    ["text", text, "string"],
+  ]);
   if (type === "string") return text;
   if (type === "number") {
     const t = text.trim().replace(/_/g, "");
@@ -327,6 +334,11 @@ export function resolveParameters(
   given: Record<string, unknown>,
   options: { fromText?: boolean; notebook?: string } = {},
 ): Record<string, ParameterValue> {
+  checkArguments("Cannot set parameters", [["declared", declared, "array"], [
+    "given",
+    given,
+    "object",
+  ]]);
   const byName = new Map(declared.map((d) => [d.name, d]));
   const out: Record<string, ParameterValue> = {};
   for (const [name, value] of Object.entries(given)) {
@@ -373,7 +385,12 @@ export function injectedParametersSource(
   declared: readonly ParameterDeclaration[],
   values: Record<string, ParameterValue>,
 ): string {
-  const lines = declared.filter((d) => d.name in values).map((d) =>
+  checkArguments("Cannot write the parameters", [["declared", declared, "array"], [
+    "values",
+    values,
+    "object",
+  ]]);
+  const lines = declared.filter((d) => Object.hasOwn(values, d.name)).map((d) =>
     `${d.keyword} ${d.name} = ${JSON.stringify(values[d.name])};`
   );
   return ["// Parameters of this run (the defaults are in the cell above).", ...lines].join("\n");
@@ -460,6 +477,11 @@ export function injectParameters<N extends NotebookJson>(
   given: Record<string, unknown>,
   options: { fromText?: boolean; name?: string } = {},
 ): { notebook: N; parameters: Record<string, ParameterValue> } {
+  checkArguments("Cannot set parameters", [["notebook", notebook, "object"], [
+    "given",
+    given,
+    "object",
+  ]]);
   const names = Object.keys(given).filter((k) => k !== PROFILE_PARAMETER);
   if (names.length === 0) {
     const parameters = resolveParameters([], given, { ...options, notebook: options.name });
@@ -482,6 +504,48 @@ export function injectParameters<N extends NotebookJson>(
   const cells = [...notebook.cells];
   cells.splice(index + 1, 0, cell);
   return { notebook: { ...notebook, cells }, parameters };
+}
+
+/** Whether a value is a parameter type ("number", { array: … }, { object: { … } }). */
+function isParameterType(type: unknown): type is ParameterType {
+  if (type === "number" || type === "string" || type === "boolean") return true;
+  if (type === null || typeof type !== "object" || Array.isArray(type)) return false;
+  const keys = Object.keys(type);
+  if (keys.length !== 1) return false;
+  const t = type as Record<string, unknown>;
+  if (keys[0] === "array") return isParameterType(t.array);
+  return keys[0] === "object" && t.object !== null && typeof t.object === "object" &&
+    Object.values(t.object as object).every(isParameterType);
+}
+
+/** Throws unless the arguments of the parameter functions are what they take. */
+function checkArguments(
+  what: string,
+  checks: [name: string, value: unknown, kind: "string" | "type" | "object" | "array"][],
+): void {
+  for (const [name, value, kind] of checks) {
+    const ok = kind === "string"
+      ? typeof value === "string"
+      : kind === "type"
+      ? isParameterType(value)
+      : kind === "array"
+      ? Array.isArray(value)
+      : value !== null && typeof value === "object" && !Array.isArray(value);
+    if (!ok) {
+      const expected = kind === "string"
+        ? "a string"
+        : kind === "type"
+        ? 'a parameter type ("number", "string", "boolean", { array: type } or { object: { name: type } })'
+        : kind === "array"
+        ? "an array"
+        : "an object";
+      throw new TypeError(
+        `${what}: ${name} must be ${expected}, current value is ${
+          typeof value === "function" ? "a function" : preview(value)
+        }`,
+      );
+    }
+  }
 }
 
 function preview(value: unknown): string {
