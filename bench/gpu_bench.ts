@@ -25,7 +25,11 @@
  * difference, default 20), `--native` (also time the native CPU backend, as `native_ms`),
  * `--reference FILE` (gpu.py; default bench/reference/gpu.py beside this script), `--no-reference`,
  * `--reference-device cpu` (run the reference on another torch device, even beside a software
- * adapter: a check that it runs and agrees, not a GPU timing).
+ * adapter: a check that it runs and agrees, not a GPU timing), `--timing` (time on a software
+ * adapter too: a check of the timed path, not a measurement).
+ *
+ * Slow operations are repeated fewer times (the warm-up's duration decides), and the JSON is
+ * rewritten after every row, so a run stopped by a time limit keeps what it measured.
  *
  * @module
  */
@@ -43,6 +47,7 @@ import {
 import { createDataset, type Dataset } from "../lib/data/mod.ts";
 import { crossEntropy, mlp, type ObjectivePoint } from "../lib/nn/mod.ts";
 import { hessianOperator, sharpness } from "../lib/landscape/mod.ts";
+import type { VectorStore } from "../lib/linalg/mod.ts";
 import { sgd, train } from "../lib/optim/mod.ts";
 import { Rng } from "../lib/random/mod.ts";
 import { setMinimaWebGPUKernels } from "../lib/backend/_webgpu_matmul.ts";
@@ -90,6 +95,8 @@ const { values: flags } = parseArgs({
     reference: { type: "string" },
     "no-reference": { type: "boolean", default: false },
     "reference-device": { type: "string" },
+    timing: { type: "boolean", default: false },
+    kinds: { type: "string" },
   },
 });
 
@@ -100,7 +107,7 @@ const LR = 0.1;
 interface Case {
   id: string;
   workload: string;
-  kind: "step" | "hvp" | "sharpness" | "matmul";
+  kind: "step" | "hvp" | "hvp-device" | "sharpness" | "matmul" | "transfer";
   width: number;
   n: number;
   batch?: number;
@@ -135,6 +142,24 @@ function cases(software: boolean): Case[] {
       n: SAMPLES_HVP,
     });
   }
+  for (const w of [256, 1024, 4096]) {
+    all.push({
+      id: `hvp-device-${w}`,
+      workload: `hvp on ${SAMPLES_HVP} samples, vectors on the device, 784-${w}-${w}-10`,
+      kind: "hvp-device",
+      width: w,
+      n: SAMPLES_HVP,
+      refId: `hvp-${w}`,
+    });
+  }
+  all.push({
+    id: "transfer-20m",
+    workload: "a 20,000,000-float32 vector to the device and back",
+    kind: "transfer",
+    width: 0,
+    n: 0,
+    size: 20_000_000,
+  });
   for (const w of [256, 1024]) {
     all.push({
       id: `sharpness-${w}`,
@@ -164,10 +189,21 @@ function cases(software: boolean): Case[] {
     refId: `matmul-${size}`,
   });
   const widths = flags.widths?.split(",").map(Number) ?? (software ? [256, 1024] : undefined);
-  return all.filter((c) =>
+  // The matmul first, then width by width: a run stopped by a time limit has the small widths.
+  const order = (c: Case) => c.kind === "matmul" ? 0 : c.width;
+  const kinds = flags.kinds?.split(",");
+  return all.sort((a, b) => order(a) - order(b)).filter((c) =>
     (!flags.filter || c.workload.includes(flags.filter)) &&
-    (!widths || c.kind === "matmul" || widths.includes(c.width))
+    (!kinds || kinds.includes(c.kind)) &&
+    (!widths || c.kind === "matmul" || c.kind === "transfer" || widths.includes(c.width))
   );
+}
+
+/** A seed from a case's id, so that a case's problem does not depend on which others run. */
+function seedOf(id: string): number {
+  let h = 2000;
+  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) % 1_000_003;
+  return h;
 }
 
 /** Weights (uniform ±1/√fan-in, as `mlp` initializes), inputs in [0, 1), labels, a vector v. */
@@ -226,6 +262,16 @@ function matmulSize(software: boolean): number {
   return software ? 512 : 4096;
 }
 
+/** The cases the reference runs: each case without a `refId`, and the one a `refId` names. */
+function referenceCases(list: Case[]): Case[] {
+  const out = list.filter((c) => !c.refId);
+  for (const c of list) {
+    if (!c.refId || out.some((o) => o.id === c.refId)) continue;
+    if (c.kind === "hvp-device") out.push({ ...c, id: c.refId, kind: "hvp", refId: undefined });
+  }
+  return out;
+}
+
 async function runReference(
   list: Case[],
   problems: Map<string, Problem>,
@@ -243,12 +289,14 @@ async function runReference(
   try {
     const config = {
       cases: await Promise.all(
-        list.filter((c) => !c.refId).map(async (c) => {
+        referenceCases(list).map(async (c) => {
           const base = { ...c, repeats: 5, warmup: 2, inner: c.kind === "step" ? 20 : 10 };
           if (c.kind === "matmul") return { ...base, size: matmulSize(software) };
+          if (c.kind === "transfer") return { ...base, size: c.size };
           const file = join(dir, `${c.id}.f32`);
-          await writeProblem(file, problems.get(c.id)!);
-          return { ...base, file, sizes: problems.get(c.id)!.sizes };
+          const problem = problems.get(c.id) ?? makeProblem(c, seedOf(c.id));
+          await writeProblem(file, problem);
+          return { ...base, file, sizes: problem.sizes };
         }),
       ),
     };
@@ -341,6 +389,27 @@ async function measure(c: Case, p: Problem | undefined, timed: boolean): Promise
     const ms = median(times);
     return { ms, counters: one.counters, check: 2 * size ** 3 / (ms * 1e-3) / 1e12 };
   }
+  if (c.kind === "transfer") {
+    const host = new Float32Array(c.size!).fill(0.5);
+    const run = async () => {
+      // tfjs uploads on first use: one elementwise kernel makes it, and its result comes back.
+      const t = tf.tensor1d(host);
+      const y = tf.neg(t);
+      const back = await y.data();
+      tf.dispose([t, y]);
+      return back.length;
+    };
+    await run();
+    const counted = await countBackend(run);
+    const times: number[] = [];
+    for (let r = 0; r < (timed ? 5 : 0); r++) {
+      const t0 = performance.now();
+      await run();
+      times.push(performance.now() - t0);
+    }
+    const ms = timed ? median(times) : NaN;
+    return { ms, counters: counted.counters, check: 2 * 4 * c.size! / (ms * 1e-3) / 1e9 };
+  }
   const problem = p!;
   const data = dataset(problem);
   const model = mlp(problem.sizes);
@@ -396,10 +465,12 @@ async function measure(c: Case, p: Problem | undefined, timed: boolean): Promise
     if (c.kind === "hvp") {
       const op = hessianOperator(point);
       try {
+        const warm = performance.now();
         let hv = await op.matvec(v);
+        const reps = repeats(performance.now() - warm, 7);
         const counted = await countBackend(() => op.matvec(v));
         const times: number[] = [];
-        for (let r = 0; r < (timed ? 7 : 0); r++) {
+        for (let r = 0; r < (timed ? reps : 0); r++) {
           const t0 = performance.now();
           hv = await op.matvec(v);
           times.push(performance.now() - t0);
@@ -415,6 +486,44 @@ async function measure(c: Case, p: Problem | undefined, timed: boolean): Promise
         op.dispose();
       }
     }
+    if (c.kind === "hvp-device") {
+      // The product the estimators run with device vectors: v and Hv stay on the device; three
+      // products, then one inner product read back, so a readback's latency counts a third.
+      const op = hessianOperator(point);
+      const store = op.vectorStore() as VectorStore<unknown>;
+      const dv = store.fromHost(v);
+      try {
+        const products = async (k: number) => {
+          let last: unknown;
+          for (let i = 0; i < k; i++) {
+            const [hv] = await store.apply([dv]);
+            if (last !== undefined) store.dispose([last]);
+            last = hv;
+          }
+          const sq = (await store.inner([last], [last]))[0];
+          store.dispose([last]);
+          return sq;
+        };
+        const warm = performance.now();
+        await products(1);
+        const reps = repeats(performance.now() - warm, 5);
+        const counted = await countBackend(() => products(1));
+        const times: number[] = [];
+        for (let r = 0; r < (timed ? reps : 0); r++) {
+          const t0 = performance.now();
+          await products(3);
+          times.push((performance.now() - t0) / 3);
+        }
+        return {
+          ms: timed ? median(times) : NaN,
+          counters: counted.counters,
+          check: Math.sqrt(counted.value),
+        };
+      } finally {
+        store.dispose([dv]);
+        op.dispose();
+      }
+    }
     // Single-vector Lanczos, as the reference runs it; the tolerance never stops it early.
     const options = {
       method: "lanczos" as const,
@@ -423,10 +532,12 @@ async function measure(c: Case, p: Problem | undefined, timed: boolean): Promise
       blockSize: 1,
     };
     const call = () => sharpness(point, { ...options, startVector: problem.v });
+    const warm = performance.now();
     if (timed) await call();
+    const reps = repeats(performance.now() - warm, 3);
     const counted = await countBackend(call);
     const times: number[] = [];
-    for (let r = 0; r < (timed ? 3 : 0); r++) {
+    for (let r = 0; r < (timed ? reps : 0); r++) {
       const t0 = performance.now();
       await call();
       times.push(performance.now() - t0);
@@ -440,6 +551,13 @@ async function measure(c: Case, p: Problem | undefined, timed: boolean): Promise
     tf.dispose(params);
     data.dispose();
   }
+}
+
+/** Timed repetitions: `usual`, fewer when one operation (its warm-up) took seconds. */
+function repeats(warmMs: number, usual: number): number {
+  if (warmMs > 8000) return 1;
+  if (warmMs > 2000) return Math.min(usual, 3);
+  return usual;
 }
 
 /** The mean cross-entropy on the first batch of samples at the initial weights. */
@@ -493,8 +611,10 @@ async function main(): Promise<void> {
     }
   }
   const problems = new Map<string, Problem>();
-  list.forEach((c, i) => {
-    if (c.kind !== "matmul") problems.set(c.id, makeProblem(c, 2000 + i));
+  list.forEach((c) => {
+    if (c.kind !== "matmul" && c.kind !== "transfer") {
+      problems.set(c.id, makeProblem(c, seedOf(c.refId ?? c.id)));
+    }
   });
   const reference = software && !flags["reference-device"]
     ? { available: false, why: "no timing on a software adapter", results: {} } as Reference
@@ -503,12 +623,32 @@ async function main(): Promise<void> {
   else console.log(`# reference: PyTorch ${reference.torch} on ${reference.device}`);
   const rows: GpuBenchRow[] = [];
   const started = new Date().toISOString();
+  const timing = !software || flags.timing;
+  await Deno.mkdir(dirname(flags.out!), { recursive: true });
+  const write = () =>
+    Deno.writeTextFile(
+      flags.out!,
+      JSON.stringify(
+        {
+          date: started,
+          adapter,
+          software,
+          backend: currentBackend().summary,
+          reference: reference.available
+            ? { torch: reference.torch, device: reference.device }
+            : { none: reference.why },
+          rows,
+        },
+        null,
+        2,
+      ) + "\n",
+    );
   for (const c of list) {
     const t0 = performance.now();
     let got: Measured;
     const kernels = c.tfjsKernels ? setMinimaWebGPUKernels(false) : undefined;
     try {
-      got = await measure(c, problems.get(c.id), !software);
+      got = await measure(c, problems.get(c.id), timing);
     } catch (error) {
       console.error(`  ${c.workload}: failed: ${(error as Error).message}`);
       continue;
@@ -517,24 +657,31 @@ async function main(): Promise<void> {
     }
     const ref = reference.results[c.refId ?? c.id];
     let nativeMs: number | null | undefined;
-    if (flags.native && !software) {
+    if (flags.native && timing) {
       if (nativeBackendStatus().available) {
         await useBackend("native", { quiet: true });
         nativeMs = (await measure(c, problems.get(c.id), true)).ms;
         await useBackend(backend, { quiet: true });
       } else nativeMs = null;
     }
-    const minimaMs = software ? null : got.ms;
+    const minimaMs = timing ? got.ms : null;
     const referenceMs = ref?.ms ?? null;
     const k = got.counters;
     const notes = [
       c.kind === "matmul"
         ? (software ? "" : `${got.check.toFixed(2)} TFLOP/s`)
-        : `${c.kind === "step" ? "first-batch loss" : c.kind === "hvp" ? "‖Hv‖" : "λmax"} ${
+        : c.kind === "transfer"
+        ? (timing ? `${got.check.toFixed(2)} GB/s up and down` : "")
+        : `${c.kind === "step" ? "first-batch loss" : c.kind === "sharpness" ? "λmax" : "‖Hv‖"} ${
           got.check.toPrecision(6)
         }${ref ? ` vs ${ref.check.toPrecision(6)}` : ""}`,
       ref && c.kind === "matmul" ? `PyTorch ${ref.check.toFixed(2)} TFLOP/s` : "",
-      software ? `${onGpu ? "software adapter" : "no WebGPU"}: counters only` : "",
+      software
+        ? `${onGpu ? "software adapter" : "no WebGPU"}: ${
+          timing ? "timed, not a measurement" : "counters only"
+        }`
+        : "",
+      typeof nativeMs === "number" ? `native CPU ${nativeMs.toFixed(2)} ms` : "",
       `${((performance.now() - t0) / 1000).toFixed(1)} s`,
     ].filter((s) => s).join("; ");
     const row: GpuBenchRow = {
@@ -563,25 +710,9 @@ async function main(): Promise<void> {
           }, `
       }${row.dispatches} dispatches, ${row.readbacks} readbacks (${row.blocking_readbacks} blocking), ${row.upload_bytes} B up, ${row.download_bytes} B down  (${notes})`,
     );
+    await write();
   }
-  await Deno.mkdir(dirname(flags.out!), { recursive: true });
-  await Deno.writeTextFile(
-    flags.out!,
-    JSON.stringify(
-      {
-        date: started,
-        adapter,
-        software,
-        backend: currentBackend().summary,
-        reference: reference.available
-          ? { torch: reference.torch, device: reference.device }
-          : { none: reference.why },
-        rows,
-      },
-      null,
-      2,
-    ) + "\n",
-  );
+  await write();
   console.log(`${rows.length} rows written to ${flags.out}`);
   if (rows.length < list.length) Deno.exit(1);
 }

@@ -110,6 +110,10 @@ def run_case(case, device):
         b = torch.rand(size, size, generator=gen).to(device)
         ms = median_ms(lambda: torch.mm(a, b), repeats, warmup, device, inner=case["inner"])
         return {"ms": ms, "check": 2 * size**3 / (ms * 1e-3) / 1e12}
+    if kind == "transfer":
+        host = torch.full((case["size"],), 0.5, dtype=torch.float32)
+        ms = median_ms(lambda: host.to(device).cpu(), repeats, warmup, device)
+        return {"ms": ms, "check": 2 * 4 * case["size"] / (ms * 1e-3) / 1e9}
     x, labels, params, v = load(case, device)
     ps = [p.clone().requires_grad_(True) for p in params]
     if kind == "step":

@@ -230,6 +230,76 @@ class MatMulProgram {
   }
 }
 
+/**
+ * Products with a very thin side and a short inner dimension (m or n ≤ 4, K ≤ 64): one thread
+ * per output, looping over K. A Krylov method's linear combination of its basis, [1, k]·[k, d],
+ * filled one 32 × 32 tile row of 32 per workgroup in the tiled kernel (31/32 of the work
+ * wasted); here neighbouring threads read neighbouring columns of B.
+ */
+class ThinMatMulProgram {
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout = { x: [0, 1] };
+  dispatch: [number, number, number];
+  variableNames: string[];
+  workgroupSize: [number, number, number] = [THIN_WORKGROUP, 1, 1];
+  uniforms = "M : i32, N : i32, K : i32, batchA : i32, batchB : i32, alpha : f32, tileK : i32,";
+  private config: MatMulConfig;
+
+  constructor(batch: number, m: number, n: number, config: MatMulConfig) {
+    this.config = config;
+    this.outputShape = [batch * m, n];
+    this.dispatch = [Math.ceil((batch * m * n) / THIN_WORKGROUP), 1, 1];
+    this.variableNames = config.bias ? ["A", "B", "bias"] : ["A", "B"];
+    this.shaderKey = `minimaThinMatMul_${config.transposeA ? 1 : 0}${config.transposeB ? 1 : 0}_${
+      config.bias ? "bias" : ""
+    }_${config.activation}`;
+  }
+
+  getUserCode(): string {
+    const { transposeA, transposeB, bias, activation } = this.config;
+    const aAt = transposeA ? "A[aBase + kk * M + row]" : "A[aBase + row * K + kk]";
+    const bAt = transposeB ? "B[bBase + col * K + kk]" : "B[bBase + kk * N + col]";
+    return `
+  fn act(v : f32) -> f32 { return ${ACTIVATIONS[activation]}; }
+
+  fn main(index : i32) {
+    let M = uniforms.M;
+    let N = uniforms.N;
+    let K = uniforms.K;
+    let wg = i32((workgroupId.z * numWorkgroups.y + workgroupId.y) * numWorkgroups.x +
+      workgroupId.x);
+    let g = wg * ${THIN_WORKGROUP} + i32(localId.x);
+    let batches = max(uniforms.batchA, uniforms.batchB);
+    if (g >= batches * M * N) { return; }
+    let batch = g / (M * N);
+    let row = (g / N) % M;
+    let col = g % N;
+    let aBase = select(batch, 0, uniforms.batchA == 1) * M * K;
+    let bBase = select(batch, 0, uniforms.batchB == 1) * K * N;
+    var acc = 0.0;
+    for (var kk = 0; kk < K; kk = kk + 1) {
+      acc = fma(${aAt}, ${bAt}, acc);
+    }
+    result[g] = act(acc${bias ? " + bias[select(col, 0, uniforms.biasShape == 1)]" : ""});
+  }
+`;
+  }
+}
+
+const THIN_WORKGROUP = 64;
+/** The thin kernel's limits: a side of at most 4, an inner dimension of at most 64. */
+const THIN_SIDE = 4;
+const THIN_K = 64;
+/**
+ * Outputs this small with an inner dimension this long go to tfjs's kernel, which splits K over
+ * workgroups; the tiled kernel runs them on one workgroup (an inner product of Krylov vectors,
+ * [k, d]·[d, 1], took twice tfjs's time on the software adapter, and Lanczos on the GPU at
+ * d = 269,322 took 1.85× tfjs's kernels' time).
+ */
+const SPLIT_K_MAX_OUTPUT = 256;
+const SPLIT_K_MIN_K = 4096;
+
 type KernelFunc = (args: {
   inputs: Record<string, Info | undefined>;
   backend: unknown;
@@ -329,14 +399,13 @@ function run(
     if (!(size === 1 || (size === n && lastIsN))) return undefined;
   }
   const outShape = [...outer, m, n];
+  if (batch * m * n <= SPLIT_K_MAX_OUTPUT && k >= SPLIT_K_MIN_K) return undefined;
   const tile = pickTile(m, n, batch, isSoftware(backend));
-  const program = new MatMulProgram(batch, m, n, {
-    transposeA,
-    transposeB,
-    bias: bias !== undefined,
-    activation,
-    tile,
-  });
+  const config = { transposeA, transposeB, bias: bias !== undefined, activation, tile };
+  const thin = Math.min(m, n) <= THIN_SIDE && k <= THIN_K && m * n > 0;
+  const program = thin
+    ? new ThinMatMulProgram(batch, m, n, config)
+    : new MatMulProgram(batch, m, n, config);
   const flat = (x: Info): Info => ({ ...x, shape: [product(x.shape)] });
   const inputs = bias === undefined ? [flat(a), flat(b)] : [flat(a), flat(b), flat(bias)];
   const uniforms = [

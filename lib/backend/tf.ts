@@ -16,6 +16,8 @@ import "./backend_counters.ts";
 import "./_gradients.ts";
 // A disposed tensor reads as text, so a check given one can name it (tfjs threw instead).
 import "./_disposed_text.ts";
+// Corrections to tfjs's WebGPU kernels (AddN of more than 7 tensors, very wide transposes).
+import "./_webgpu_fixes.ts";
 // WebGPU faults as one-line errors (a lost device, buffers over the adapter's limits).
 import "./_webgpu_faults.ts";
 // minima's WGSL kernels registered into the WebGPU backend (MINIMA_WEBGPU_KERNELS=tfjs: off).

@@ -196,3 +196,35 @@ Deno.test({
     await check(() => tf.sum(identity(), 0), [operand(rng, [1])], 6, 0);
   },
 });
+
+Deno.test({
+  name: "webgpu matMul: thin products (a side ≤ 4, K ≤ 64) with every transpose, batches and bias",
+  ignore,
+  fn: async () => {
+    const rng = new Rng(8);
+    // A Krylov combination [1, k]·[k, d], and its transposed forms.
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+      const a = operand(rng, ta ? [20, 2] : [2, 20]);
+      const b = operand(rng, tb ? [1500, 20] : [20, 1500]);
+      await check(matMul(ta, tb), [a, b], 20);
+    }
+    // Thin on the other side, a broadcast batch, and a fused bias with relu.
+    await check(matMul(false, true), [operand(rng, [700, 30]), operand(rng, [3, 30])], 30);
+    await check(matMul(false, false), [operand(rng, [3, 2, 5]), operand(rng, [1, 5, 300])], 5);
+    await check(
+      ([x, w, c]) => tf.fused.matMul({ a: x, b: w, bias: c, activation: "relu" }),
+      [operand(rng, [1, 40]), operand(rng, [40, 200]), operand(rng, [200])],
+      40,
+    );
+  },
+});
+
+Deno.test({
+  name: "webgpu matMul: a tiny output over a long inner dimension goes to tfjs's split-K kernel",
+  ignore,
+  fn: async () => {
+    const rng = new Rng(9);
+    // Inner products of Krylov vectors, [k, d]·[d, b]: tfjs's kernel runs (0 runs of minima's).
+    await check(matMul(false, true), [operand(rng, [6, 5000]), operand(rng, [2, 5000])], 5000, 0);
+  },
+});

@@ -1,5 +1,5 @@
 import { tf } from "../backend/mod.ts";
-import type { LinearOperator, VectorStore } from "../linalg/mod.ts";
+import type { LinearOperator, VectorLocation, VectorStore } from "../linalg/mod.ts";
 import type { ObjectivePoint, Params } from "../nn/mod.ts";
 import {
   accumulate,
@@ -74,6 +74,11 @@ export interface HessianOperator extends LinearOperator {
    * the batched passes of `matmat`, summed over chunks on the device.
    */
   vectorStore(): VectorStore<unknown>;
+  /**
+   * `"device"` on the WebGPU backend (the estimators then keep their vectors there unless their
+   * `vectors` option says otherwise), `"host"` elsewhere.
+   */
+  readonly preferredVectors: VectorLocation;
   /** The samples the loss is averaged over. */
   readonly samples: number;
   /** Hessian-vector products computed so far. */
@@ -169,6 +174,8 @@ export function hessianOperator(
     dim,
     samples: chunks.n,
     relativeError: mode === "exact" ? FLOAT32_HVP_RELATIVE_ERROR : FLOAT32_EPSILON / step,
+    // On a GPU every host round trip of a d-vector costs a blocking transfer per iteration.
+    preferredVectors: tf.getBackend() === "webgpu" ? "device" : "host",
     get products() {
       return products;
     },

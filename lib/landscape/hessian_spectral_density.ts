@@ -37,7 +37,7 @@ export interface HessianSpectralDensityOptions extends HessianOptions {
   /**
    * `"device"` keeps the Lanczos vectors as tensors on the backend (small coefficient matrices
    * read back per step); `"host"` uses float64 arrays.
-   * @default {"host"}
+   * @default {the operator's `preferredVectors`: "device" for a Hessian operator on WebGPU, else "host"}
    */
   vectors?: VectorLocation;
   /** Called after every Lanczos step of all probes (one batched pass). Silent by default. */

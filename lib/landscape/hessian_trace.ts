@@ -25,7 +25,7 @@ export interface HessianTraceOptions extends HessianOptions {
   /**
    * `"device"` keeps the probes as tensors on the backend (only inner products read back);
    * `"host"` uses float64 arrays.
-   * @default {"host"}
+   * @default {the operator's `preferredVectors`: "device" for a Hessian operator on WebGPU, else "host"}
    */
   vectors?: VectorLocation;
   /** Called after every batch of Hessian-vector products. Silent by default. */

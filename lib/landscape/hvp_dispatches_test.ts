@@ -20,6 +20,7 @@ import { crossEntropy, mlp, type ObjectivePoint } from "../nn/mod.ts";
 import { Rng } from "../random/mod.ts";
 import { hessianOperator } from "./hessian_operator.ts";
 import { lossGradient } from "./loss_gradient.ts";
+import { sharpness } from "./sharpness.ts";
 
 /** MLP 784-16-16-10 on 256 random samples: few and small shapes (llvmpipe compiles slowly). */
 const SIZES = [784, 16, 16, 10];
@@ -103,5 +104,42 @@ Deno.test({
     }
     // Float32 products summed over 256 samples in different orders.
     assert.ok(Math.sqrt(diff / norm) < 1e-4, `relative difference ${Math.sqrt(diff / norm)}`);
+  },
+});
+
+Deno.test({
+  name:
+    "sharpness on webgpu keeps its Lanczos vectors on the device by default: no d-vector per step",
+  ignore: (await ready()).adapter === undefined,
+  fn: async () => {
+    const previous = currentBackend().name;
+    const { data, point } = problem();
+    try {
+      const host = hessianOperator(point);
+      assert.equal(host.preferredVectors, previous === "webgpu" ? "device" : "host");
+      host.dispose();
+      await useBackend("webgpu", { quiet: true });
+      const op = hessianOperator(point);
+      assert.equal(op.preferredVectors, "device");
+      op.dispose();
+      const run = () => sharpness(point, { maxIterations: 4, tol: 1e-5, blockSize: 1 });
+      await run(); // shaders
+      const counted = await countBackend(run);
+      const d = point.model.numParams;
+      const steps = counted.value.iterations;
+      // The final eigenvector comes back once (4·d bytes); per step only small matrices of
+      // inner products (the host path moves 4·d bytes each way per product).
+      const perStep = (counted.counters.downloadBytes - 4 * d) / steps;
+      assert.ok(perStep < 0.05 * 4 * d, `${perStep} bytes down per step, d = ${d}`);
+      assert.ok(
+        counted.counters.uploadBytes < 4 * d + 64 * steps,
+        `${counted.counters.uploadBytes} bytes up over ${steps} steps, d = ${d}`,
+      );
+      assert.equal(counted.counters.blockingReadbacks, 0);
+    } finally {
+      await useBackend(previous, { quiet: true });
+      tf.dispose(point.params);
+      data.dispose();
+    }
   },
 });

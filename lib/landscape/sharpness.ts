@@ -53,7 +53,7 @@ export interface SharpnessOptions extends HessianOptions {
   /**
    * Lanczos only: `"device"` keeps the Lanczos vectors as tensors on the backend, reading back
    * only small coefficient matrices per step (for accelerators); `"host"` uses float64 arrays.
-   * @default {"host"}
+   * @default {the operator's `preferredVectors`: "device" for a Hessian operator on WebGPU, else "host"}
    */
   vectors?: VectorLocation;
   /** Called after every Hessian-vector product. Silent by default. */

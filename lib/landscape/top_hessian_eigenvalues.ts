@@ -46,7 +46,7 @@ export interface TopHessianEigenvaluesOptions extends HessianOptions {
   /**
    * `"device"` keeps the Lanczos vectors as tensors on the backend (small coefficient matrices
    * read back per step); `"host"` uses float64 arrays.
-   * @default {"host"}
+   * @default {the operator's `preferredVectors`: "device" for a Hessian operator on WebGPU, else "host"}
    */
   vectors?: VectorLocation;
   /**

@@ -13,7 +13,8 @@ export function storeFor(
   location: VectorLocation | undefined,
   action: string,
 ): VectorStore<unknown> {
-  const where = location ?? "host";
+  const where = location ??
+    (op.preferredVectors === "device" && typeof op.vectorStore === "function" ? "device" : "host");
   if (where === "host") return hostVectorStore(op, action) as VectorStore<unknown>;
   if (where === "device") {
     if (typeof op.vectorStore !== "function") {

@@ -23,7 +23,7 @@ export interface HutchPlusPlusTraceOptions {
   /**
    * Where the sketch and probes live: `"host"` (float64 arrays) or `"device"` (the operator's
    * `vectorStore()`; only small matrices of inner products are read back).
-   * @default {"host"}
+   * @default {the operator's `preferredVectors`: "device" for a Hessian operator on WebGPU, else "host"}
    */
   vectors?: VectorLocation;
   /**

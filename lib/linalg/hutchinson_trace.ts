@@ -28,7 +28,7 @@ export interface HutchinsonTraceOptions {
   /**
    * Where the probes live: `"host"` (float64 arrays) or `"device"` (the operator's
    * `vectorStore()`; only the b×b matrix of zᵀAz per batch is read back).
-   * @default {"host"}
+   * @default {the operator's `preferredVectors`: "device" for a Hessian operator on WebGPU, else "host"}
    */
   vectors?: VectorLocation;
   /** Called after every batch of probes. Silent by default. */

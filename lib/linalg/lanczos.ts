@@ -88,7 +88,7 @@ export interface LanczosOptions {
    * Where the vectors live: `"host"` (float64 arrays) or `"device"` (the operator's
    * `vectorStore()`: tensors that stay on the accelerator, with only small coefficient matrices
    * read back per step; float32 storage, so the accuracy is that of float32 products).
-   * @default {"host"}
+   * @default {the operator's `preferredVectors`: "device" for a Hessian operator on WebGPU, else "host"}
    */
   vectors?: VectorLocation;
   /** Called after every Lanczos step (done = products so far). Silent by default. */

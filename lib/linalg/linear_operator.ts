@@ -1,4 +1,4 @@
-import type { VectorStore } from "./vector_store.ts";
+import type { VectorLocation, VectorStore } from "./vector_store.ts";
 
 /**
  * A symmetric linear map given only through its action, the one interface every spectral
@@ -25,6 +25,12 @@ export interface LinearOperator {
    * operator's backend), for estimators run with `vectors: "device"`.
    */
   vectorStore?(): VectorStore<unknown>;
+  /**
+   * Optional: where estimators keep their vectors when their `vectors` option is not given
+   * (`"device"` only together with `vectorStore`). A Hessian operator on WebGPU says `"device"`,
+   * so that no d-vector crosses to the host per iteration; absent, `"host"`.
+   */
+  readonly preferredVectors?: VectorLocation;
   /**
    * Optional: the relative error ε of one product, ‖Ã v − A v‖ ≲ ε·‖A‖·‖v‖ (float32 products:
    * a small multiple of 2⁻²³ ≈ 1.2e-7). The eigensolvers add it to their residuals and clamp

@@ -45,7 +45,7 @@ export interface PowerIterationOptions {
   /**
    * Where the iterates live: `"host"` (float64 arrays) or `"device"` (the operator's
    * `vectorStore()`, only scalars read back per product).
-   * @default {"host"}
+   * @default {the operator's `preferredVectors`: "device" for a Hessian operator on WebGPU, else "host"}
    */
   vectors?: VectorLocation;
   /** Called after every matrix–vector product (done = products so far). Silent by default. */

@@ -42,7 +42,7 @@ export interface StochasticLanczosQuadratureOptions {
   /**
    * Where the Lanczos vectors live: `"host"` (float64 arrays) or `"device"` (the operator's
    * `vectorStore()`; only small coefficient matrices are read back).
-   * @default {"host"}
+   * @default {the operator's `preferredVectors`: "device" for a Hessian operator on WebGPU, else "host"}
    */
   vectors?: VectorLocation;
   /** Called after every Lanczos step of all probes (done = products so far). Silent by default. */
