@@ -11,6 +11,12 @@ timed out, or a kernel that died, with the cell and the kernel's exit status, so
 name a death instead of listing only the cells after it as not run. The exit status is 0 when
 every cell ran, 1 when one did not, 2 for bad arguments. minima's checks (claims, plots, lost
 outputs) are made afterwards on the written notebook.
+
+Deno's kernel can publish an output after the idle status of the cell that made it. Jupyter's
+front ends still show it in that cell (they route outputs by the request they answer), but
+nbclient stops listening to a cell at its idle and drops what comes later. This runner does what
+the front ends do: an output that arrives for an earlier cell, while a later one runs, goes to
+that earlier cell, and the count of such late outputs is recorded (minima.late_outputs).
 """
 import argparse
 import json
@@ -21,9 +27,14 @@ import time
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbclient.exceptions import (
+    CellExecutionComplete,
+    CellExecutionError,
+    CellTimeoutError,
+    DeadKernelError,
+)
 from jupyter_client.manager import AsyncKernelManager
-from nbclient.util import run_sync
+from nbclient.util import ensure_async, run_sync
 
 
 # A notebook that cannot import minima displayed nothing through it: the cell then prints nothing.
@@ -34,6 +45,38 @@ SENTINEL = (
     "} catch { /* not a minima notebook */ }\n"
     "await new Promise((resolve) => setTimeout(resolve, 500));"
 )
+
+
+# Output messages a late arrival can carry (a status or an execute_input of an old request is
+# not an output).
+LATE_OUTPUT_TYPES = {"display_data", "update_display_data", "execute_result", "stream", "error"}
+
+
+class LateOutputClient(NotebookClient):
+    """nbclient's client, with outputs that arrive after their cell's idle kept in that cell."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cells_by_request = {}
+        self.late_outputs = 0
+
+    async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
+        self.cells_by_request[parent_msg_id] = (cell, cell_index)
+        while True:
+            msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=None))
+            parent = msg["parent_header"].get("msg_id")
+            if parent == parent_msg_id:
+                try:
+                    self.process_message(msg, cell, cell_index)
+                except CellExecutionComplete:
+                    return
+            elif parent in self.cells_by_request and msg["msg_type"] in LATE_OUTPUT_TYPES:
+                earlier, earlier_index = self.cells_by_request[parent]
+                self.late_outputs += 1
+                try:
+                    self.process_message(msg, earlier, earlier_index)
+                except CellExecutionComplete:
+                    pass
 
 
 def outputs_created(cell):
@@ -89,7 +132,7 @@ def main() -> int:
     # The runner owns the kernel manager, so that the kernel's exit status can still be read
     # after nbclient gives up on a dead kernel.
     km = AsyncKernelManager(kernel_name=args.kernel)
-    client = NotebookClient(
+    client = LateOutputClient(
         nb,
         km=km,
         kernel_name=args.kernel,
@@ -138,6 +181,7 @@ def main() -> int:
         meta["failure"] = failure
     meta["execution_seconds"] = round(time.time() - started, 2)
     meta["outputs_created"] = outputs_created(sentinel)
+    meta["late_outputs"] = client.late_outputs
     nbformat.write(nb, args.output)
     return status
 
