@@ -105,7 +105,7 @@ Deno.test("createDataset refuses a missing x or y, a flat vector and rows with n
 });
 
 Deno.test("datasetSubset refuses what is not a live dataset, and leaks nothing", () => {
-  const z = tf.zeros([2, 1]);
+  const z = tf.zeros([2, 1]), short = tf.zeros([1, 1]);
   const before = tf.memory().numTensors;
   for (const data of [null, "x", { n: 2 }, { x: z, y: "y", n: 2 }]) {
     assert.throws(() => datasetSubset(data as never, [0]), {
@@ -120,7 +120,14 @@ Deno.test("datasetSubset refuses what is not a live dataset, and leaks nothing",
     message:
       "Cannot take a subset: data is disposed (its dispose() was called, which frees its tensors); load or create the dataset again, or dispose it only after its last use",
   });
+  const other = createDataset([[0], [1]], [[1], [2]]);
+  assert.throws(() => datasetSubset({ ...other, x: short } as never, [1]), {
+    name: "TypeError",
+    message:
+      "Cannot take a subset: data.x and data.y must hold data.n = 2 samples, current shapes are [1,1] and [2,1]",
+  });
+  other.dispose();
   // The index tensor leaked when a gather failed (one tensor per call).
   assert.equal(tf.memory().numTensors, before);
-  z.dispose();
+  tf.dispose([z, short]);
 });

@@ -36,6 +36,11 @@ export function datasetSubset<X extends tf.Tensor>(
   ) {
     throw new TypeError(`${what}: data must be a Dataset (e.g. from createDataset())`);
   }
+  if (data.x.shape[0] !== data.n || data.y.shape[0] !== data.n) {
+    throw new TypeError(
+      `${what}: data.x and data.y must hold data.n = ${data.n} samples, current shapes are [${data.x.shape}] and [${data.y.shape}]`,
+    );
+  }
   if (data.x.isDisposed || data.y.isDisposed) {
     throw new TypeError(
       `${what}: data is disposed (its dispose() was called, which frees its tensors); load or create the dataset again, or dispose it only after its last use`,

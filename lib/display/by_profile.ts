@@ -29,6 +29,8 @@ export function byProfile<T extends object>(
     );
   }
   let name = options.profile;
+  // The option, when given, is named as the culprit; MINIMA_PROFILE only when it came from there.
+  const source = name === undefined ? "MINIMA_PROFILE" : "options.profile";
   if (name === undefined) {
     try {
       name = Deno.env.get("MINIMA_PROFILE") || "fast";
@@ -38,8 +40,8 @@ export function byProfile<T extends object>(
   }
   if (name !== "fast" && name !== "full") {
     throw new RangeError(
-      `Cannot choose the settings: MINIMA_PROFILE must be "fast" or "full", current value is ${
-        JSON.stringify(name)
+      `Cannot choose the settings: ${source} must be "fast" or "full", current value is ${
+        typeof name === "function" ? "a function" : JSON.stringify(name) ?? String(name)
       }`,
     );
   }

@@ -21,4 +21,11 @@ Deno.test("byProfile reads MINIMA_PROFILE and rejects unknown names", () => {
     else Deno.env.set("MINIMA_PROFILE", saved);
   }
   assert.throws(() => byProfile({ fast: { n: 1 } } as never), /give both profiles/);
+  // A profile given as an option is named as the option, not as MINIMA_PROFILE.
+  assert.throws(
+    () => byProfile(settings, { profile: "__proto__" }),
+    new RangeError(
+      'Cannot choose the settings: options.profile must be "fast" or "full", current value is "__proto__"',
+    ),
+  );
 });

@@ -140,6 +140,11 @@ export async function show(spec: VegaLiteSpec, options: ShowOptions = {}): Promi
  * @returns The description.
  */
 export function describeSpec(spec: VegaLiteSpec): string {
+  if (spec === null || typeof spec !== "object") {
+    throw new TypeError(
+      `Cannot describe the chart: spec must be a Vega-Lite spec (an object), current value is ${spec}`,
+    );
+  }
   const views = Array.isArray(spec.layer) ? spec.layer as Record<string, unknown>[] : [spec];
   const parts: string[] = [];
   let records = 0;

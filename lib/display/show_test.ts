@@ -207,3 +207,13 @@ Deno.test("describeSpec names marks, axes and rules", () => {
   const spec = lineChart(rows, { x: "step", y: ["loss"], rules: [{ value: 2, label: "2/η" }] });
   assert.equal(describeSpec(spec), "line of loss vs step + rule at 2 (20 records)");
 });
+
+Deno.test("describeSpec names a spec that is not an object", () => {
+  // It failed reading "layer" of null.
+  assert.throws(
+    () => describeSpec(null as never),
+    new TypeError(
+      "Cannot describe the chart: spec must be a Vega-Lite spec (an object), current value is null",
+    ),
+  );
+});

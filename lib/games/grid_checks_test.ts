@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { densityRows } from "./density_rows.ts";
 import { domainGrid } from "./domain_grid.ts";
 import { gameGrid } from "./game_grid.ts";
 import { histogramDistance } from "./histogram_distance.ts";
@@ -46,6 +47,10 @@ Deno.test("functions of a grid name a grid or game that is not one", async () =>
       "Cannot estimate the Nikaidô–Isoda error: game must be a Game (mathjsGame, tensorGame or an object with x, y, temperature, payoff, fieldX, fieldY), current value is undefined",
     ],
   ];
+  cases.push([
+    () => densityRows(null as never, [1]),
+    "Cannot make density rows: grid must be a grid from domainGrid(domain, options), current value is null",
+  ]);
   for (const [call, message] of cases) {
     await assert.rejects(async () => await call(), new TypeError(message));
   }

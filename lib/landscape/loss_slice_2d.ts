@@ -80,6 +80,18 @@ export async function lossSlice2d(
   checkGrid(points, options.range, what);
   const [lo, hi] = options.range ?? [-1, 1];
   const seed = options.seed ?? 0;
+  const given = options.directions;
+  if (
+    given !== undefined &&
+    (!Array.isArray(given) || given.length !== 2 ||
+      given.some((d) => d === null || typeof d !== "object" || typeof d.length !== "number"))
+  ) {
+    throw new TypeError(
+      `Cannot ${what}: directions must be two vectors [d1, d2] of length ${point.model.numParams}, current value is ${
+        Array.isArray(given) ? `an array of length ${given.length}` : String(given)
+      }`,
+    );
+  }
   const directions: [Float64Array, Float64Array] = options.directions
     ? [Float64Array.from(options.directions[0]), Float64Array.from(options.directions[1])]
     : [

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { tf } from "../backend/mod.ts";
 import { createDataset } from "../data/mod.ts";
-import { crossEntropy, mlp } from "../nn/mod.ts";
+import { crossEntropy, mlp, mse } from "../nn/mod.ts";
 import {
   lossAndGrad64,
   type Mlp64,
@@ -160,4 +160,19 @@ Deno.test("inputSmoothness matches float64 input Jacobians, tr G and ‖W₁‖�
   });
   assertClose(looped.gaussNewtonTrace, trace, { rtol: 1e-4 }, "tr G, looped");
   p.dispose();
+});
+
+Deno.test("lossSlice2d names directions that are not two vectors", async () => {
+  const data = createDataset([[1, 2]], [[0]]);
+  const model = mlp([2, 1], { bias: false, activation: "identity" });
+  const params = [tf.tensor2d([[0], [0]])];
+  // It failed with "undefined is not iterable".
+  await assert.rejects(
+    () => lossSlice2d({ model, loss: mse, data, params }, { directions: -1 as never }),
+    new TypeError(
+      "Cannot slice the loss: directions must be two vectors [d1, d2] of length 2, current value is -1",
+    ),
+  );
+  params[0].dispose();
+  data.dispose();
 });

@@ -61,6 +61,13 @@ export function denseOperator(matrix: ArrayLike<number>, dim: number): LinearOpe
       `Cannot wrap the matrix: dim must be a positive integer, current value is ${dim}`,
     );
   }
+  if (matrix === null || typeof matrix !== "object" || typeof matrix.length !== "number") {
+    throw new TypeError(
+      `Cannot wrap the matrix: matrix must be an array of dim² = ${
+        dim * dim
+      } numbers, current value is ${matrix}`,
+    );
+  }
   if (matrix.length !== dim * dim) {
     throw new TypeError(
       `Cannot wrap the matrix: it must have dim² = ${

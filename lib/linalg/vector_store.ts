@@ -118,6 +118,11 @@ export function hostVectorStore(
   op: LinearOperator,
   action = "Cannot apply the operator",
 ): VectorStore<Float64Array> {
+  if (op === null || typeof op !== "object" || !Number.isInteger(op.dim)) {
+    throw new TypeError(
+      `${action}: op must be a LinearOperator (e.g. denseOperator or hessianOperator), current value is ${op}`,
+    );
+  }
   const dim = op.dim;
   return {
     dim,

@@ -67,14 +67,26 @@ export function transitionTime(
 ): TransitionTimeResult {
   const what = "find the transition time";
   const xKey = options.x ?? "step", yKey = options.y ?? "test_accuracy";
+  for (const [name, key] of [["x", xKey], ["y", yKey]] as const) {
+    if (typeof key !== "string") {
+      throw new TypeError(
+        `Cannot ${what}: options.${name} must be a field name, current value is ${
+          typeof key === "function" ? "a function" : JSON.stringify(key) ?? String(key)
+        }`,
+      );
+    }
+  }
   const level = options.level ?? 0.5;
   if (!Array.isArray(rows) || rows.length < 2) {
     throw new TypeError(`Cannot ${what}: rows must hold at least two records`);
   }
-  const points = rows.map((r) => ({ x: r[xKey], y: r[yKey] }));
+  const points = rows.map((r) => ({
+    x: Object.hasOwn(r, xKey) ? r[xKey] : undefined,
+    y: Object.hasOwn(r, yKey) ? r[yKey] : undefined,
+  }));
   if (!points.every((p) => typeof p.x === "number" && typeof p.y === "number")) {
     throw new TypeError(
-      `Cannot ${what}: every row must have numbers in "${xKey}" and "${yKey}"`,
+      `Cannot ${what}: every row must have numbers in "${xKey}" (options.x) and "${yKey}" (options.y)`,
     );
   }
   if (!(level > 0 && level < 1)) {

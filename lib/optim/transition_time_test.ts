@@ -32,6 +32,19 @@ Deno.test("transitionTime rejects bad rows and levels", () => {
   assert.throws(() => transitionTime([{ step: 0 }, { step: 1 }]), {
     name: "TypeError",
     message:
-      'Cannot find the transition time: every row must have numbers in "step" and "test_accuracy"',
+      'Cannot find the transition time: every row must have numbers in "step" (options.x) and "test_accuracy" (options.y)',
   });
+  assert.throws(() => transitionTime([{ step: 0 }, { step: 1 }], { x: 5 as never }), {
+    name: "TypeError",
+    message: "Cannot find the transition time: options.x must be a field name, current value is 5",
+  });
+  // "constructor" is no field of a record (it read the rows' Object constructor).
+  assert.throws(
+    () => transitionTime([{ step: 0, a: 1 }, { step: 1, a: 2 }], { x: "constructor", y: "a" }),
+    {
+      name: "TypeError",
+      message:
+        'Cannot find the transition time: every row must have numbers in "constructor" (options.x) and "a" (options.y)',
+    },
+  );
 });

@@ -39,6 +39,11 @@ export function linearDrift(
 ): VectorField {
   const what = "build the linear drift";
   const rows = matrix as ArrayLike<unknown>;
+  if (rows === null || typeof rows !== "object" || typeof rows.length !== "number") {
+    throw new TypeError(
+      `Cannot ${what}: matrix must be an array (dim rows of dim values, or dim² values), current value is ${matrix}`,
+    );
+  }
   const nested = rows?.length > 0 && typeof rows[0] === "object";
   const flat: number[] = nested
     ? Array.from(rows as ArrayLike<ArrayLike<number>>, (r) => Array.from(r)).flat()

@@ -64,6 +64,14 @@ export function quadraticOracle(options: QuadraticOracleOptions): QuadraticOracl
   if (d === 0 || !h.every(Number.isFinite)) {
     throw new RangeError(`Cannot ${what}: curvature must hold one finite number per parameter`);
   }
+  if (
+    options.center !== undefined &&
+    (options.center === null || typeof options.center !== "object")
+  ) {
+    throw new TypeError(
+      `Cannot ${what}: center must be an array of d = ${d} numbers, current value is ${options.center}`,
+    );
+  }
   const center = options.center === undefined
     ? new Float64Array(d)
     : Float64Array.from(options.center);

@@ -164,6 +164,14 @@ export async function simulateOptimizer(
   const runs = options.runs ?? 1000;
   checkInteger(runs, "runs", 1, what);
   const { steps, saves } = saveSteps(options, what);
+  if (
+    options.theta0 !== undefined &&
+    (options.theta0 === null || typeof options.theta0 !== "object")
+  ) {
+    throw new TypeError(
+      `Cannot ${what}: theta0 must be an array of d = ${d} numbers, current value is ${options.theta0}`,
+    );
+  }
   const theta0 = options.theta0 === undefined
     ? new Float64Array(d)
     : Float64Array.from(options.theta0);

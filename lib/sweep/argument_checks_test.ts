@@ -9,6 +9,7 @@ import {
 } from "./parameters.ts";
 import { expandGrid } from "./grid.ts";
 import { csvText } from "./csv.ts";
+import { flattenRecord } from "./record.ts";
 
 // Each failed inside before ("Cannot use 'in' operator to search for 'array' in undefined",
 // "declared.map is not a function", "axes is not iterable", "rows is not iterable").
@@ -47,6 +48,10 @@ Deno.test("the sweep helpers name an argument of the wrong kind", () => {
     [
       () => csvText([{ a: 1 }, 5] as never),
       "Cannot write the CSV: rows[1] must be a record, current value is 5",
+    ],
+    [
+      () => flattenRecord(undefined as never),
+      "Cannot flatten the record: it must be a stored record (from readRecords), current value is undefined",
     ],
   ];
   for (const [call, message] of cases) assert.throws(call, new TypeError(message));

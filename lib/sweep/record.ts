@@ -216,6 +216,11 @@ export async function readRecords(path: string): Promise<StoredRecord[]> {
  * @returns The row.
  */
 export function flattenRecord(r: StoredRecord): Row {
+  if (r === null || typeof r !== "object") {
+    throw new TypeError(
+      `Cannot flatten the record: it must be a stored record (from readRecords), current value is ${r}`,
+    );
+  }
   const row: Row = {};
   for (const c of RECORD_COLUMNS) row[c] = (r as unknown as Record<string, Row[string]>)[c] ?? null;
   for (const [k, v] of Object.entries(r.parameters ?? {})) row[k] = cell(v);
