@@ -79,6 +79,8 @@ interface Row {
   nanOk?: boolean;
   /** Undoes a case's effect on global state (the backend, the thread count, the memory limit). */
   after?: () => unknown;
+  /** Cases of the row's own, each of which must throw (a typed error with minima's message). */
+  refuse?: { name: string; args: () => unknown[] }[];
   /** "io": a plain Error is allowed too when its message says what could not be done ("Cannot …"). */
   errors?: "io";
 }
@@ -137,6 +139,14 @@ const ROWS: Record<string, Row> = {
   cifar10: { errors: "io" },
   createDataset: {
     valid: () => [x2(), y2(), { name: "d" }],
+    refuse: [
+      { name: "no feature", args: () => [[[]], [1]] },
+      { name: "a flat vector", args: () => [[1, 2, 3], [1, 2, 3]] },
+      {
+        name: "real targets as labels",
+        args: () => [[[1], [2]], [0.5, 1], { targets: "integer" }],
+      },
+    ],
     check: (d) => assert.deepEqual((d as { x: tf.Tensor }).x.shape, [4, 2]),
   },
   mlp: {
@@ -193,6 +203,18 @@ const ROWS: Record<string, Row> = {
   },
   mathjsGame: {
     valid: () => ["cos(x - y)", { temperature: 0.5 }],
+    // Object.prototype names are no functions or constants of a formula (constructor(x) was x,
+    // a.sin(x) was sin(x)), and a coordinate index is bounded before compiling (x300000 took
+    // minutes).
+    refuse: [
+      "constructor(x)",
+      "toString(x) + y",
+      "valueOf(x)",
+      "hasOwnProperty(x) + cos(y)",
+      "__proto__ + x",
+      "a.sin(x - y)",
+      "x300000*y",
+    ].map((f) => ({ name: JSON.stringify(f), args: () => [f] })),
     check: (g) => {
       const f = (g as ReturnType<typeof minima.mathjsGame>).fieldX(
         Float64Array.of(1),
@@ -206,6 +228,9 @@ const ROWS: Record<string, Row> = {
   },
   solveSde: {
     valid: () => [ou(), { particles: 2, dt: 0.01, seed: 1 }],
+    // 1e10 steps: refused by the memory limit before allocating (it failed with "Invalid array
+    // length").
+    refuse: [{ name: "dt = 1e-10", args: () => [ou(), { dt: 1e-10 }] }],
     skip: ["0.drift"],
     // Options left out mean one particle, whose std is NaN as documented (divisor n − 1).
     nanOk: true,
@@ -256,7 +281,18 @@ const ROWS: Record<string, Row> = {
     check: (r) => near((r as { mean: number }).mean, 3, 1e-12),
   },
   estimateInterval: { valid: () => [1.36, 0.05, { what: "fitted exponent" }] },
-  claim: { valid: () => ["one is one", 1, 1, { rtol: 1e-9 }], quiet: true },
+  claim: {
+    valid: () => ["one is one", 1, 1, { rtol: 1e-9 }],
+    quiet: true,
+    // A claim cannot pass against an infinite expected value through an infinite slack (0·∞).
+    refuse: [
+      { name: "5 ≈ ∞", args: () => ["x", 5, Infinity, { rtol: 0.1 }] },
+      { name: "5 ≥ ∞", args: () => ["x", 5, Infinity, { relation: "≥" }] },
+      { name: "5 ≤ −∞", args: () => ["x", 5, -Infinity, { relation: "≤" }] },
+      { name: "NaN ≤ 0", args: () => ["x", NaN, 0, { relation: "≤" }] },
+      { name: "tolerance ∞", args: () => ["x", 5, 1, { atol: Infinity }] },
+    ],
+  },
   table: { valid: () => [[{ a: 1, b: 2 }], {}], quiet: true },
   lineChart: { valid: () => [[{ t: 0, v: 1 }, { t: 1, v: 2 }], { x: "t", y: "v" }] },
   scatter: { valid: () => [[{ a: 1, s: 2 }], { x: "a", y: "s" }] },
@@ -270,6 +306,30 @@ const ROWS: Record<string, Row> = {
   },
   show: {
     valid: () => [minima.lineChart([{ t: 0, v: 1 }, { t: 1, v: 2 }], { x: "t", y: "v" })],
+    // Data from outside the spec is loaded only when allowed; marks and types are named.
+    refuse: [
+      {
+        name: "data.url",
+        args: () => [{
+          $schema: minima.VEGA_LITE_SCHEMA,
+          data: { url: "file:///etc/passwd" },
+          mark: "point",
+        }],
+      },
+      {
+        name: "an unknown mark",
+        args: () => [{ $schema: minima.VEGA_LITE_SCHEMA, data: { values: [] }, mark: "lines" }],
+      },
+      {
+        name: "an unknown type",
+        args: () => [{
+          $schema: minima.VEGA_LITE_SCHEMA,
+          data: { values: [{ a: 1 }] },
+          mark: "point",
+          encoding: { x: { field: "a", type: "quant" } },
+        }],
+      },
+    ],
     quiet: true,
   },
   teacherStudent: { valid: () => [{ samples: 8, inputDim: 2, seed: 0 }] },
@@ -868,6 +928,19 @@ Deno.test("the public API under hostile inputs: a typed error or a sane result, 
           release(result, args);
         }
       }
+    }
+    for (const c of row.refuse ?? []) {
+      const o = await call(fn, "refuse", c.name, c.args, row);
+      total++;
+      const bad = o.kind === "returned"
+        ? "returned instead of refusing"
+        : verdict(o, { name: c.name, make: () => undefined }, row);
+      if (mode === "1") {
+        console.error(
+          `${bad ? "FAIL" : "ok  "} ${fn} [refuse] ${c.name}: ${o.kind} ${o.error?.message ?? ""}`,
+        );
+      }
+      if (bad) failures.set(`${fn}[refuse] = ${c.name}`, bad.slice(0, 200));
     }
     for (const c of cases(row)) {
       if (mode === "1") console.error(`… ${fn} [${c.where}] = ${c.value.name}`);

@@ -126,6 +126,11 @@ Deno.test("datasetSubset refuses what is not a live dataset, and leaks nothing",
     message:
       "Cannot take a subset: data.x and data.y must hold data.n = 2 samples, current shapes are [1,1] and [2,1]",
   });
+  assert.throws(() => datasetSubset(other, undefined as never), {
+    name: "TypeError",
+    message:
+      "Cannot take a subset: subset must be a count or an array of sample indices, current value is undefined",
+  });
   other.dispose();
   // The index tensor leaked when a gather failed (one tensor per call).
   assert.equal(tf.memory().numTensors, before);

@@ -46,6 +46,11 @@ export function datasetSubset<X extends tf.Tensor>(
       `${what}: data is disposed (its dispose() was called, which frees its tensors); load or create the dataset again, or dispose it only after its last use`,
     );
   }
+  if (subset === null || (typeof subset !== "number" && typeof subset !== "object")) {
+    throw new TypeError(
+      `${what}: subset must be a count or an array of sample indices, current value is ${subset}`,
+    );
+  }
   const indices = subsetIndices(data.n, subset, "take a subset");
   // Both gathers in one tidy: the index tensor is freed even when a gather fails.
   const [x, y] = tf.tidy(() => {

@@ -124,7 +124,11 @@ export function checkDomainGrid(grid: unknown, name: string, context: string): v
   const g = grid as Partial<DomainGrid> | null | undefined;
   const ok = g !== null && typeof g === "object" && Number.isInteger(g.size) && g.size! > 0 &&
     g.weights instanceof Float64Array && g.weights.length === g.size &&
-    g.points instanceof Float64Array && Array.isArray(g.axes);
+    g.points instanceof Float64Array && Array.isArray(g.axes) && g.axes.length >= 1 &&
+    g.axes.every((a) =>
+      a !== null && typeof a === "object" && a.values instanceof Float64Array &&
+      Number.isFinite(a.spacing)
+    );
   if (!ok) {
     throw new TypeError(
       `${context}: ${name} must be a grid from domainGrid(domain, options), current value is ${

@@ -48,6 +48,9 @@ Deno.test("functions of a grid name a grid or game that is not one", async () =>
     ],
   ];
   cases.push([
+    () => kernelDensity({ ...grid, axes: [] } as never, two),
+    'Cannot estimate the density: grid must be a grid from domainGrid(domain, options), current value is {"domain":{"kind":"torus","dim":1},"axes":[],"shape":[8],"size":8,"points":{"...',
+  ], [
     () => densityRows(null as never, [1]),
     "Cannot make density rows: grid must be a grid from domainGrid(domain, options), current value is null",
   ]);
