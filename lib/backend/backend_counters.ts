@@ -1,4 +1,5 @@
 import { tf, WebGPUBackend } from "./_tfjs.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * What the backend did: kernel calls, GPU dispatches, host reads and the bytes that crossed
@@ -87,6 +88,7 @@ let activeKernel: string | undefined;
  * @returns A snapshot (a new object; it does not change later).
  */
 export function backendCounters(): BackendCounters {
+  checkCall("backendCounters", arguments);
   return { ...totals };
 }
 
@@ -120,6 +122,7 @@ export function backendCounters(): BackendCounters {
 export async function countBackend<T>(
   block: () => T | Promise<T>,
 ): Promise<CountedRun<T>> {
+  checkCall("countBackend", arguments);
   if (typeof block !== "function") {
     throw new TypeError(
       `Cannot count the backend's work: block must be a function (the work to count), current value is ${

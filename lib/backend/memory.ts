@@ -1,4 +1,5 @@
 import { tf } from "./tf.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Tensor memory held by TensorFlow.js right now. */
 export interface MemoryReport {
@@ -28,6 +29,7 @@ export interface MemoryReport {
  * @returns The tensor count, bytes and backend.
  */
 export function memoryReport(): MemoryReport {
+  checkCall("memoryReport", arguments);
   const m = tf.memory();
   return { numTensors: m.numTensors, numBytes: m.numBytes, backend: tf.getBackend() };
 }

@@ -14,6 +14,7 @@ import { reduceMiddleKernels } from "./_native_reduce_middle.ts";
 import { fillKernels } from "./_native_fill.ts";
 import { indexKernels } from "./_native_index.ts";
 import { depthwiseKernels } from "./_native_depthwise.ts";
+import { checkCall } from "../_checks.ts";
 
 /** The BLAS behind the `native` backend, as reported by {@linkcode nativeBackendStatus}. */
 export interface NativeBlasInfo {
@@ -66,6 +67,7 @@ let kernelNames: string[] = [];
  * @returns Whether it is available, with the BLAS's name, path and threads, or the reason.
  */
 export function nativeBackendStatus(): NativeBackendStatus {
+  checkCall("nativeBackendStatus", arguments);
   if (registered !== undefined) {
     if (!registered.available) return registered;
     return { available: true, info: currentInfo() };
@@ -148,6 +150,7 @@ function currentInfo(): NativeBlasInfo {
  * @returns The thread count now in force.
  */
 export function setNativeThreads(threads: number): number {
+  checkCall("setNativeThreads", arguments);
   if (!Number.isInteger(threads) || threads < 1) {
     throw new RangeError(
       `Cannot set native threads: threads must be a positive integer, current value is ${threads}`,

@@ -6,6 +6,7 @@ import {
   setNativeThreads,
 } from "./native_backend.ts";
 import { deviceLostMessage, markDeviceLost } from "./_webgpu_faults.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * A TensorFlow.js backend minima can run on. `native` is the CPU backend with its heavy kernels
@@ -114,6 +115,7 @@ export async function useBackend(
   request: BackendRequest = "auto",
   options: UseBackendOptions = {},
 ): Promise<BackendReport> {
+  checkCall("useBackend", arguments);
   checkRequest(request, "request");
   let source: BackendReport["source"] = "argument";
   const fromEnv = envBackend();
@@ -257,6 +259,7 @@ function watchDevice(threads: number | undefined): void {
  * @returns The current backend report.
  */
 export function currentBackend(): BackendReport {
+  checkCall("currentBackend", arguments);
   if (current === undefined) chooseAtFirstUse();
   return current!;
 }
@@ -284,6 +287,7 @@ let readying: Promise<BackendReport> | undefined;
  * @returns The report of the backend in use.
  */
 export function ready(): Promise<BackendReport> {
+  checkCall("ready", arguments);
   if (current !== undefined && current.source !== "first use") return Promise.resolve(current);
   readying ??= useBackend("auto", { quiet: true }).finally(() => readying = undefined);
   return readying;

@@ -1,6 +1,7 @@
 import { permutation, Rng, type Seed } from "../random/mod.ts";
 import { checkCount, checkSeed, checkTargets, makeDataset } from "./_make_dataset.ts";
 import type { Dataset } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** The CIFAR-10 class names, by label. */
 export const CIFAR10_CLASSES: readonly string[] = Object.freeze([
@@ -117,6 +118,7 @@ export interface Cifar10Options {
  * @returns The dataset (with `test` when `testSamples` > 0); dispose it when done.
  */
 export async function cifar10(options: Cifar10Options): Promise<Dataset> {
+  checkCall("cifar10", arguments);
   const what = "load CIFAR-10";
   const path = options?.path;
   if (typeof path !== "string" || path === "") {

@@ -1,6 +1,7 @@
 import { checkTargets, makeDataset } from "./_make_dataset.ts";
 import type { tf } from "../backend/mod.ts";
 import type { Dataset, DatasetInfo, TargetEncoding } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** A matrix given as rows, or as flat values with a shape. */
 export type MatrixLike =
@@ -57,6 +58,7 @@ export function createDataset(
   y: MatrixLike | readonly number[] | ArrayLike<number>,
   options: CreateDatasetOptions = {},
 ): Dataset<tf.Tensor2D> {
+  checkCall("createDataset", arguments);
   const what = "create the dataset";
   const targets = options.targets ?? "real";
   checkTargets(what, targets, ["real", "one-hot", "integer", "signed"]);

@@ -1,5 +1,6 @@
 import { tf } from "../backend/mod.ts";
 import type { Dataset } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * A fixed subset of a dataset as a dataset of its own (new tensors; the original is untouched):
@@ -29,6 +30,7 @@ export function datasetSubset<X extends tf.Tensor>(
   data: Dataset<X>,
   subset: number | ArrayLike<number>,
 ): Dataset<X> {
+  checkCall("datasetSubset", arguments);
   const what = "Cannot take a subset";
   if (
     !data || typeof data !== "object" || !(data.x instanceof tf.Tensor) ||

@@ -1,5 +1,6 @@
 import { imageDataset, type ImageDatasetOptions } from "./_image_dataset.ts";
 import type { Dataset } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode fashionMnist}. */
 export type FashionMnistOptions = ImageDatasetOptions;
@@ -44,5 +45,6 @@ export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([
  * @returns The dataset (with `test` when `testSamples` > 0); dispose it when done.
  */
 export function fashionMnist(options: FashionMnistOptions = {}): Promise<Dataset> {
+  checkCall("fashionMnist", arguments);
   return imageDataset("fashion-mnist", options);
 }

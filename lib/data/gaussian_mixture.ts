@@ -2,6 +2,7 @@ import { permutation, Rng, type Seed } from "../random/mod.ts";
 import { checkCount, checkSeed, checkTargets, makeDataset } from "./_make_dataset.ts";
 import type { tf } from "../backend/mod.ts";
 import type { Dataset } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode gaussianMixture}. */
 export interface GaussianMixtureOptions {
@@ -63,6 +64,7 @@ export interface GaussianMixtureOptions {
  * @returns The dataset.
  */
 export function gaussianMixture(options: GaussianMixtureOptions = {}): Dataset<tf.Tensor2D> {
+  checkCall("gaussianMixture", arguments);
   const what = "make the Gaussian mixture";
   const n = options.samples ?? 256;
   const k = options.numClasses ?? 2;

@@ -1,5 +1,6 @@
 import { imageDataset, type ImageDatasetOptions } from "./_image_dataset.ts";
 import type { Dataset } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode mnist}. */
 export type MnistOptions = ImageDatasetOptions;
@@ -37,5 +38,6 @@ export type MnistOptions = ImageDatasetOptions;
  * @returns The dataset (with `test` when `testSamples` > 0); dispose it when done.
  */
 export function mnist(options: MnistOptions = {}): Promise<Dataset> {
+  checkCall("mnist", arguments);
   return imageDataset("mnist", options);
 }

@@ -7,6 +7,7 @@
 export * from "./types.ts";
 export * from "./create_dataset.ts";
 export { datasetSubset } from "./dataset_subset.ts";
+export type { ImageDatasetOptions } from "./_image_dataset.ts";
 export * from "./fashion_mnist.ts";
 export * from "./mnist.ts";
 export * from "./teacher_student.ts";

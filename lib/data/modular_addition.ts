@@ -2,6 +2,7 @@ import { permutation, Rng, type Seed } from "../random/mod.ts";
 import { checkCount, checkSeed, checkTargets, makeDataset } from "./_make_dataset.ts";
 import type { tf } from "../backend/mod.ts";
 import type { Dataset } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode modularAddition}. */
 export interface ModularAdditionOptions {
@@ -54,6 +55,7 @@ export interface ModularAdditionOptions {
  * @returns The training pairs, with the held-out pairs as `test`.
  */
 export function modularAddition(options: ModularAdditionOptions = {}): Dataset<tf.Tensor2D> {
+  checkCall("modularAddition", arguments);
   const what = "make the modular addition data";
   const p = options.modulus ?? 23;
   const fraction = options.trainFraction ?? 0.5;

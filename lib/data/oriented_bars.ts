@@ -2,6 +2,7 @@ import type { tf } from "../backend/mod.ts";
 import { permutation, Rng, type Seed } from "../random/mod.ts";
 import { checkCount, checkSeed, checkTargets, makeDataset } from "./_make_dataset.ts";
 import type { Dataset } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode orientedBars}. */
 export interface OrientedBarsOptions {
@@ -71,6 +72,7 @@ export interface OrientedBarsOptions {
  * @returns The dataset [n, s, s, c] (with `test` when `testSamples` > 0); dispose it when done.
  */
 export function orientedBars(options: OrientedBarsOptions = {}): Dataset<tf.Tensor4D> {
+  checkCall("orientedBars", arguments);
   const what = "make the oriented bars";
   const samples = options.samples ?? 256;
   const testSamples = options.testSamples ?? 0;

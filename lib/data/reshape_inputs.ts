@@ -1,5 +1,6 @@
 import { tf } from "../backend/mod.ts";
 import type { Dataset } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * The same samples with each input reshaped, e.g. flat rows of 784 pixels as 28×28×1 images for
@@ -28,6 +29,7 @@ import type { Dataset } from "./types.ts";
  * @returns A new dataset with new tensors.
  */
 export function reshapeInputs(data: Dataset, inputShape: readonly number[]): Dataset {
+  checkCall("reshapeInputs", arguments);
   const what = "Cannot reshape the inputs";
   if (!data || typeof data !== "object" || !data.x || typeof data.n !== "number") {
     throw new TypeError(`${what}: data must be a Dataset (e.g. from mnist())`);

@@ -2,6 +2,7 @@ import { Rng, type Seed } from "../random/mod.ts";
 import { checkCount, checkSeed, checkTargets, makeDataset } from "./_make_dataset.ts";
 import type { tf } from "../backend/mod.ts";
 import type { Dataset } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode separable2d}. */
 export interface Separable2dOptions {
@@ -55,6 +56,7 @@ export interface Separable2dOptions {
  * @returns The dataset.
  */
 export function separable2d(options: Separable2dOptions = {}): Dataset<tf.Tensor2D> {
+  checkCall("separable2d", arguments);
   const what = "make the separable data";
   const n = options.samples ?? 100;
   const margin = options.margin ?? 0.2;

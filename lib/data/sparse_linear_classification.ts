@@ -2,6 +2,7 @@ import { Rng, type Seed } from "../random/mod.ts";
 import { checkCount, checkSeed, checkTargets, makeDataset } from "./_make_dataset.ts";
 import type { tf } from "../backend/mod.ts";
 import type { Dataset } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode sparseLinearClassification}. */
 export interface SparseLinearClassificationOptions {
@@ -66,6 +67,7 @@ export interface SparseLinearClassificationOptions {
 export function sparseLinearClassification(
   options: SparseLinearClassificationOptions = {},
 ): Dataset<tf.Tensor2D> {
+  checkCall("sparseLinearClassification", arguments);
   const what = "make the sparse linear classification data";
   const n = options.samples ?? 40;
   const d = options.dim ?? 100;

@@ -1,5 +1,6 @@
 import { tf } from "../backend/mod.ts";
 import type { Dataset } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode standardizeInputs}. */
 export interface StandardizeInputsOptions {
@@ -41,6 +42,7 @@ export function standardizeInputs<X extends tf.Tensor>(
   data: Dataset<X>,
   options: StandardizeInputsOptions = {},
 ): Dataset<X> {
+  checkCall("standardizeInputs", arguments);
   const what = "Cannot standardize the inputs";
   if (!data || typeof data !== "object" || !data.x || typeof data.n !== "number") {
     throw new TypeError(`${what}: data must be a Dataset (e.g. from fashionMnist())`);

@@ -2,6 +2,7 @@ import { Rng, type Seed } from "../random/mod.ts";
 import { checkCount, checkSeed, makeDataset } from "./_make_dataset.ts";
 import type { tf } from "../backend/mod.ts";
 import type { Dataset } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode teacherStudent}. */
 export interface TeacherStudentOptions {
@@ -72,6 +73,7 @@ const ACTS = {
  * @returns The dataset (with `test` when `testSamples` > 0).
  */
 export function teacherStudent(options: TeacherStudentOptions = {}): Dataset<tf.Tensor2D> {
+  checkCall("teacherStudent", arguments);
   const what = "make the teacher–student data";
   const n = options.samples ?? 256;
   const nTest = options.testSamples ?? 0;

@@ -1,5 +1,15 @@
+import { checkCall } from "../_checks.ts";
 /** The run settings a notebook offers. */
 export type ProfileName = "fast" | "full";
+
+/** Options for {@linkcode byProfile}. */
+export interface ByProfileOptions {
+  /**
+   * The profile to use, instead of the environment's.
+   * @default {the MINIMA_PROFILE environment variable, else "fast"}
+   */
+  profile?: string;
+}
 
 /**
  * Picks a notebook's settings by the `MINIMA_PROFILE` environment variable: `fast` (the default
@@ -21,8 +31,9 @@ export type ProfileName = "fast" | "full";
  */
 export function byProfile<T extends object>(
   settings: { fast: T; full: T },
-  options: { profile?: string } = {},
+  options: ByProfileOptions = {},
 ): T & { profile: ProfileName } {
+  checkCall("byProfile", arguments);
   if (typeof settings?.fast !== "object" || typeof settings?.full !== "object") {
     throw new TypeError(
       "Cannot choose the settings: give both profiles, e.g. byProfile({ fast: { steps: 200 }, full: { steps: 5000 } })",

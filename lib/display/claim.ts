@@ -1,6 +1,7 @@
 import { emit, quiet } from "./_kernel.ts";
 import { escapeHtml, formatNumber, textTable } from "./_format.ts";
 import { isSeedInterval, type SeedInterval } from "./seed_interval.ts";
+import { checkCall } from "../_checks.ts";
 
 /** How a measured value is compared with the expected one. */
 export type Relation = "≈" | "≤" | "≥" | "<" | ">" | "=";
@@ -226,6 +227,7 @@ export async function claim(
   expected: ClaimSpec["expected"],
   options: ClaimOptions = {},
 ): Promise<ClaimResult> {
+  checkCall("claim", arguments);
   return quiet((await claims([{ statement, actual, expected, ...options }]))[0]);
 }
 
@@ -257,6 +259,7 @@ export async function identity(
   expected: ClaimSpec["expected"],
   options: IdentityOptions = {},
 ): Promise<ClaimResult> {
+  checkCall("identity", arguments);
   return await claim(statement, actual, expected, { ...options, kind: "identity" });
 }
 
@@ -284,6 +287,7 @@ export async function identity(
  * @returns The checked claims.
  */
 export async function claims(list: readonly ClaimSpec[]): Promise<ClaimResult[]> {
+  checkCall("claims", arguments);
   if (!Array.isArray(list) || list.length === 0) {
     throw new TypeError(
       "Cannot check claims: give a non-empty array of { statement, actual, expected }",

@@ -1,4 +1,5 @@
 import { outputsCreated } from "./_kernel.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * How many outputs minima has created in this kernel so far (each carries its number as
@@ -17,5 +18,6 @@ import { outputsCreated } from "./_kernel.ts";
  * @returns The count.
  */
 export function displayedOutputs(): number {
+  checkCall("displayedOutputs", arguments);
   return outputsCreated();
 }

@@ -3,6 +3,7 @@ import type { VegaLiteSpec } from "../plot/mod.ts";
 import { emit, inKernel, newDisplayId } from "./_kernel.ts";
 import { show, type ShowResult, VEGA_LITE_MIME } from "./show.ts";
 import { renderSvg } from "./_render.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode liveChart}. */
 export interface LiveChartOptions {
@@ -58,6 +59,7 @@ export async function liveChart(
   build: (rows: Row[]) => VegaLiteSpec,
   options: LiveChartOptions = {},
 ): Promise<LiveChart> {
+  checkCall("liveChart", arguments);
   if (typeof build !== "function") {
     throw new TypeError(
       'Cannot start a live chart: build must be a function from rows to a spec, e.g. (rows) => lineChart(rows, { x: "step", y: "loss" })',

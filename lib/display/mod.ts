@@ -16,3 +16,4 @@ export * from "./claim.ts";
 export * from "./by_profile.ts";
 export * from "./displayed_outputs.ts";
 export * from "./seed_interval.ts";
+export * from "./help.ts";

@@ -1,6 +1,7 @@
 import type { ProgressCallback, ProgressInfo } from "../_types.ts";
 import { emit, inKernel, newDisplayId } from "./_kernel.ts";
 import { escapeHtml, formatDuration, formatNumber } from "./_format.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode progressBar}. */
 export interface ProgressBarOptions {
@@ -46,6 +47,7 @@ export interface ProgressBar {
  * @returns The bar.
  */
 export async function progressBar(options: ProgressBarOptions = {}): Promise<ProgressBar> {
+  checkCall("progressBar", arguments);
   const minInterval = options.intervalMs ?? 250;
   const kernel = inKernel();
   const tty = !kernel && isTerminal();

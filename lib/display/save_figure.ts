@@ -3,6 +3,7 @@ import { isVegaLiteSpec, type VegaLiteSpec } from "../plot/mod.ts";
 import { renderSvg, texTitles } from "./_render.ts";
 import { svgToPng } from "./_png.ts";
 import { svgToPdf } from "./_pdf.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode saveFigure}. */
 export interface SaveFigureOptions {
@@ -69,6 +70,7 @@ export async function saveFigure(
   file: string,
   options: SaveFigureOptions = {},
 ): Promise<SavedFigure> {
+  checkCall("saveFigure", arguments);
   if (!isVegaLiteSpec(spec)) {
     throw new TypeError(
       "Cannot save the figure: spec must be a Vega-Lite spec; build one with lineChart(), scatter(), heatmap() or histogram()",

@@ -1,4 +1,5 @@
 import { Rng } from "../random/rng.ts";
+import { checkCall } from "../_checks.ts";
 
 /** How an interval is made from per-seed values. */
 export type SeedIntervalRule = "standard-error" | "bootstrap" | "range";
@@ -68,6 +69,7 @@ export function seedInterval(
   values: readonly number[],
   options: SeedIntervalOptions = {},
 ): SeedInterval {
+  checkCall("seedInterval", arguments);
   const where = "Cannot make a seed interval";
   const rule = options.rule ?? "standard-error";
   if (!["standard-error", "bootstrap", "range"].includes(rule)) {
@@ -142,6 +144,7 @@ export function seedInterval(
 
 /** Whether a value is a {@linkcode SeedInterval}. */
 export function isSeedInterval(value: unknown): value is SeedInterval {
+  checkCall("isSeedInterval", arguments);
   return typeof value === "object" && value !== null && !Array.isArray(value) &&
     (value as { kind?: unknown }).kind === "interval";
 }
@@ -155,6 +158,20 @@ function quantile(sorted: Float64Array, q: number): number {
 function describe(values: unknown): string {
   if (!Array.isArray(values)) return String(values);
   return `[${values.slice(0, 6).map(String).join(", ")}${values.length > 6 ? ", …" : ""}]`;
+}
+
+/** Options for {@linkcode estimateInterval}. */
+export interface EstimateIntervalOptions {
+  /**
+   * Standard errors on each side.
+   * @default {3}
+   */
+  k?: number;
+  /**
+   * What the estimate is, for the rule in words ("fitted exponent ± 3 s.e.").
+   * @default {"estimate"}
+   */
+  what?: string;
 }
 
 /**
@@ -180,8 +197,9 @@ function describe(values: unknown): string {
 export function estimateInterval(
   estimate: number,
   standardError: number,
-  options: { k?: number; what?: string } = {},
+  options: EstimateIntervalOptions = {},
 ): SeedInterval {
+  checkCall("estimateInterval", arguments);
   const where = "Cannot make an estimate interval";
   if (typeof estimate !== "number" || !Number.isFinite(estimate)) {
     throw new TypeError(`${where}: estimate must be a finite number, current value is ${estimate}`);

@@ -4,6 +4,7 @@ import { emit, inKernel, type MimeBundle, quiet } from "./_kernel.ts";
 import { renderSvg, texTitles } from "./_render.ts";
 import { base64, svgToPng } from "./_png.ts";
 import { saveFigure } from "./save_figure.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode show}. */
 export interface ShowOptions {
@@ -79,6 +80,7 @@ let written = 0;
  * @returns The SVG, the summary and where it went.
  */
 export async function show(spec: VegaLiteSpec, options: ShowOptions = {}): Promise<ShowResult> {
+  checkCall("show", arguments);
   if (!isVegaLiteSpec(spec)) {
     throw new TypeError(
       `Cannot show: spec must be a Vega-Lite spec (an object with a vega-lite $schema and a mark or layer), current value is ${
@@ -140,6 +142,7 @@ export async function show(spec: VegaLiteSpec, options: ShowOptions = {}): Promi
  * @returns The description.
  */
 export function describeSpec(spec: VegaLiteSpec): string {
+  checkCall("describeSpec", arguments);
   if (spec === null || typeof spec !== "object") {
     throw new TypeError(
       `Cannot describe the chart: spec must be a Vega-Lite spec (an object), current value is ${spec}`,

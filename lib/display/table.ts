@@ -1,6 +1,7 @@
 import type { Row } from "../_types.ts";
 import { emit, quiet } from "./_kernel.ts";
 import { escapeHtml, formatNumber, textTable } from "./_format.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode table}. */
 export interface TableOptions {
@@ -44,6 +45,7 @@ export interface TableResult {
  * @returns The HTML and text, and whether it went to a notebook.
  */
 export async function table(rows: Row[], options: TableOptions = {}): Promise<TableResult> {
+  checkCall("table", arguments);
   if (
     !Array.isArray(rows) ||
     rows.some((r) => typeof r !== "object" || r === null || Array.isArray(r))

@@ -1,4 +1,5 @@
 import { emit, quiet } from "./_kernel.ts";
+import { checkCall } from "../_checks.ts";
 
 /** What {@linkcode md} and {@linkcode tex} showed. */
 export interface TextResult {
@@ -29,6 +30,7 @@ export async function md(
   strings: TemplateStringsArray | string,
   ...values: unknown[]
 ): Promise<TextResult> {
+  checkCall("md", arguments);
   if (typeof strings !== "string" && !Array.isArray(strings)) {
     throw new TypeError(
       `Cannot show the Markdown: give a string or use md as a template tag (md\`…\`), current value is ${
@@ -59,6 +61,7 @@ export async function md(
  * @returns The display-math text shown.
  */
 export async function tex(latex: string): Promise<TextResult> {
+  checkCall("tex", arguments);
   if (typeof latex !== "string") {
     throw new TypeError(
       `Cannot show the formula: latex must be a string, current value is ${String(latex)}`,

@@ -1,72 +1,23 @@
 /**
- * Argument checks shared by the games area. Messages follow the house form: what failed, the
- * argument, its value and the fix.
+ * Argument checks shared by the games area: its domains and particle positions, on top of
+ * minima's generic checks (`lib/_checks.ts`, re-exported here). Messages follow the house form:
+ * what failed, the argument, its value and the fix.
  *
  * @module
  */
 import type { Domain } from "./domain.ts";
 import type { DomainGrid } from "./domain_grid.ts";
 import type { GameGrid } from "./game_grid.ts";
+import { show } from "../_checks.ts";
 
-/** Formats a value for an error message. */
-export function show(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "function") return "a function";
-  if (value === null || typeof value !== "object") return String(value);
-  if (ArrayBuffer.isView(value)) {
-    return `a ${value.constructor.name} of length ${
-      (value as unknown as ArrayLike<number>).length
-    }`;
-  }
-  try {
-    const s = JSON.stringify(value);
-    return s.length > 80 ? s.slice(0, 77) + "..." : s;
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
-
-/** Throws unless value is an integer ≥ 1. */
-export function checkPositiveInteger(value: unknown, name: string, context: string): void {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(
-      `${context}: ${name} must be a positive integer, current value is ${show(value)}`,
-    );
-  }
-}
-
-/** Throws unless value is an integer ≥ 0. */
-export function checkNonNegativeInteger(value: unknown, name: string, context: string): void {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-    throw new RangeError(
-      `${context}: ${name} must be a non-negative integer, current value is ${show(value)}`,
-    );
-  }
-}
-
-/** Throws unless value is a finite number > 0. */
-export function checkPositive(value: unknown, name: string, context: string): void {
-  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(
-      `${context}: ${name} must be a positive finite number, current value is ${show(value)}`,
-    );
-  }
-}
-
-/** Throws unless value is a finite number in [lo, hi]. */
-export function checkInRange(
-  value: unknown,
-  lo: number,
-  hi: number,
-  name: string,
-  context: string,
-): void {
-  if (typeof value !== "number" || !(value >= lo && value <= hi)) {
-    throw new RangeError(
-      `${context}: ${name} must be a number in [${lo}, ${hi}], current value is ${show(value)}`,
-    );
-  }
-}
+// The generic checks are minima's own (one signature: value, name, context, ...).
+export {
+  checkInRange,
+  checkNonNegativeInteger,
+  checkPositive,
+  checkPositiveInteger,
+  show,
+} from "../_checks.ts";
 
 /** Throws unless domain is one made by torus(), euclidean() or sphere(). */
 export function checkDomain(domain: unknown, name: string, context: string): Domain {

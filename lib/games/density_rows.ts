@@ -1,6 +1,7 @@
 import type { Row } from "../_types.ts";
 import type { DomainGrid } from "./domain_grid.ts";
 import { checkDomainGrid, show } from "./_checks.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * A density on a grid as flat rows for a Vega-Lite chart: {x, density} on 1-D grids,
@@ -24,6 +25,7 @@ import { checkDomainGrid, show } from "./_checks.ts";
  * @returns One row per grid point.
  */
 export function densityRows(grid: DomainGrid, density: ArrayLike<number>, extra: Row = {}): Row[] {
+  checkCall("densityRows", arguments);
   checkDomainGrid(grid, "grid", "Cannot make density rows");
   if (density === null || typeof density !== "object" || density.length !== grid.size) {
     throw new TypeError(

@@ -1,5 +1,6 @@
 import type { Domain } from "./domain.ts";
 import { gridOf } from "./_grid_of.ts";
+import { checkCall } from "../_checks.ts";
 
 /** One axis of a grid: cell centers, evenly spaced. */
 export interface GridAxis {
@@ -70,6 +71,7 @@ export interface DomainGridOptions {
  * @returns The grid.
  */
 export function domainGrid(domain: Domain, options: DomainGridOptions = {}): DomainGrid {
+  checkCall("domainGrid", arguments);
   return gridOf(domain, options.points, {
     context: "Cannot build a grid",
     domain: "domain",

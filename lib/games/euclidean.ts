@@ -1,5 +1,6 @@
 import type { EuclideanDomain } from "./domain.ts";
 import { checkPositive, checkPositiveInteger } from "./_checks.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode euclidean}. */
 export interface EuclideanOptions {
@@ -35,6 +36,7 @@ export interface EuclideanOptions {
  * @returns The domain.
  */
 export function euclidean(dim: number = 1, options: EuclideanOptions = {}): EuclideanDomain {
+  checkCall("euclidean", arguments);
   const context = "Cannot make a Euclidean domain";
   checkPositiveInteger(dim, "dim", context);
   const confinement = options.confinement ?? 1;

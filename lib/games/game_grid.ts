@@ -2,6 +2,7 @@ import type { Game } from "./game.ts";
 import type { DomainGrid, DomainGridOptions } from "./domain_grid.ts";
 import { gridOf } from "./_grid_of.ts";
 import { show } from "./_checks.ts";
+import { checkCall } from "../_checks.ts";
 
 /** A game discretised on grids of both domains: the payoff matrix between grid points. */
 export interface GameGrid {
@@ -51,6 +52,7 @@ export interface GameGridOptions {
  * @returns The grids and the payoff matrix.
  */
 export async function gameGrid(game: Game, options: GameGridOptions = {}): Promise<GameGrid> {
+  checkCall("gameGrid", arguments);
   if (game === null || typeof game !== "object" || typeof game.payoff !== "function") {
     throw new TypeError(
       `Cannot discretise the game: game must be a Game (mathjsGame, tensorGame or an object with x, y, temperature and payoff), current value is ${

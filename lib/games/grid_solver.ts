@@ -3,6 +3,7 @@ import { startLoop } from "../_loop.ts";
 import type { GameGrid } from "./game_grid.ts";
 import { nikaidoIsoda, type NikaidoIsodaResult } from "./nikaido_isoda.ts";
 import { checkInRange, checkPositive, checkPositiveInteger, show } from "./_checks.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode gridSolver}. */
 export interface GridSolverOptions {
@@ -190,6 +191,7 @@ export interface GridSolver {
  * @returns The solver.
  */
 export function gridSolver(grid: GameGrid, options: GridSolverOptions = {}): GridSolver {
+  checkCall("gridSolver", arguments);
   const context = "Cannot solve the game on the grid";
   if (grid === null || typeof grid !== "object" || !(grid.payoff instanceof Float64Array)) {
     throw new TypeError(
@@ -197,7 +199,7 @@ export function gridSolver(grid: GameGrid, options: GridSolverOptions = {}): Gri
     );
   }
   const damping0 = options.damping ?? 1;
-  checkInRange(damping0, Number.MIN_VALUE, 1, "options.damping", context);
+  checkInRange(damping0, "options.damping", context, Number.MIN_VALUE, 1);
   const tolerance = options.tolerance ?? 1e-10;
   checkPositive(tolerance, "options.tolerance", context);
   const maxIterations = options.maxIterations ?? 10000;

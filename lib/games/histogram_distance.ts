@@ -2,6 +2,7 @@ import type { DomainGrid } from "./domain_grid.ts";
 import type { ParticleMeasure } from "./particle_measure.ts";
 import { checkDomainGrid, checkPositions, checkPositiveInteger, show } from "./_checks.ts";
 import { nearestCells } from "./_grid_ops.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode histogramDistance}. */
 export interface HistogramDistanceOptions {
@@ -61,6 +62,7 @@ export function histogramDistance(
   density: Float64Array,
   options: HistogramDistanceOptions = {},
 ): HistogramDistance {
+  checkCall("histogramDistance", arguments);
   const context = "Cannot compare the histogram";
   checkDomainGrid(grid, "grid", context);
   const positions = checkPositions(

@@ -2,6 +2,7 @@ import type { DomainGrid } from "./domain_grid.ts";
 import type { ParticleMeasure } from "./particle_measure.ts";
 import { checkDomainGrid, checkPositions, checkPositive, show } from "./_checks.ts";
 import { axisScale, linearBinning, smooth, smoothingMatrix } from "./_grid_ops.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode kernelDensity}. */
 export interface KernelDensityOptions {
@@ -58,6 +59,7 @@ export function kernelDensity(
   particles: ParticleMeasure | Float64Array,
   options: KernelDensityOptions = {},
 ): KernelDensity {
+  checkCall("kernelDensity", arguments);
   const context = "Cannot estimate the density";
   checkDomainGrid(grid, "grid", context);
   const positions = checkPositions(

@@ -1,6 +1,7 @@
 import type { Game } from "./game.ts";
 import { type ParticleSolver, particleSolver } from "./particle_solver.ts";
 import { checkSolverOptions, force, langevinMove } from "./_solver_ops.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode langevinDescentAscent}. */
 export interface LangevinDescentAscentOptions {
@@ -52,6 +53,7 @@ export function langevinDescentAscent(
   game: Game,
   options: LangevinDescentAscentOptions = {},
 ): ParticleSolver {
+  checkCall("langevinDescentAscent", arguments);
   const context = "Cannot build the Langevin descent–ascent solver";
   const temperature = checkSolverOptions(game, options, context);
   const stepX = options.stepX ?? 0.05, stepY = options.stepY ?? 0.1;

@@ -3,6 +3,7 @@ import type { Game } from "./game.ts";
 import { torus } from "./torus.ts";
 import { checkDomain, checkPositions, checkPositive } from "./_checks.ts";
 import { compileKernels } from "./_compile.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode mathjsGame}. */
 export interface MathjsGameOptions {
@@ -105,6 +106,7 @@ export interface MathjsGame extends Game {
  * @returns The compiled game.
  */
 export function mathjsGame(payoff: string, options: MathjsGameOptions = {}): MathjsGame {
+  checkCall("mathjsGame", arguments);
   const context = "Cannot build the game";
   const temperature = options.temperature ?? 0.1;
   checkPositive(temperature, "options.temperature", context);

@@ -5,6 +5,7 @@ import { sphere } from "./sphere.ts";
 import { type ParticleMeasure, particleMeasure } from "./particle_measure.ts";
 import { type ModeCoverage, modeCoverage, type ModeCoverageOptions } from "./mode_coverage.ts";
 import { checkPositions, checkPositive, checkPositiveInteger } from "./_checks.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode mixedGan}. */
 export interface MixedGanOptions {
@@ -133,6 +134,7 @@ export interface MixedGan {
  * @returns The game with its data and measures.
  */
 export function mixedGan(options: MixedGanOptions = {}): MixedGan {
+  checkCall("mixedGan", arguments);
   const context = "Cannot build the mixed GAN";
   const modes = options.modes ?? 8, radius = options.radius ?? 2, std = options.std ?? 0.1;
   const nd = options.dataSamples ?? 256, nz = options.noiseSamples ?? 32;

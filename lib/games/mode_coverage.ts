@@ -1,4 +1,5 @@
 import { checkPositions, checkPositive, show } from "./_checks.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode modeCoverage}. */
 export interface ModeCoverageOptions {
@@ -61,6 +62,7 @@ export function modeCoverage(
   std: number,
   options: ModeCoverageOptions = {},
 ): ModeCoverage {
+  checkCall("modeCoverage", arguments);
   const context = "Cannot measure mode coverage";
   checkPositions(samples, 2, "samples", context);
   checkPositions(means, 2, "means", context);

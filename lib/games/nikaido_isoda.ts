@@ -1,6 +1,7 @@
 import type { GameGrid } from "./game_grid.ts";
 import { checkGameGrid } from "./_checks.ts";
 import { checkDensity, gibbs, kl, negEntropy } from "./_density_ops.ts";
+import { checkCall } from "../_checks.ts";
 
 /*
  * The Nikaidô–Isoda error with entropy, in closed form (PAPERS.md §7).
@@ -97,6 +98,7 @@ export interface NikaidoIsodaResult {
  * @returns NI, its two gaps, the energies and both best responses.
  */
 export function nikaidoIsoda(grid: GameGrid, p: Float64Array, q: Float64Array): NikaidoIsodaResult {
+  checkCall("nikaidoIsoda", arguments);
   const context = "Cannot compute the Nikaidô–Isoda error";
   checkGameGrid(grid, "grid", context);
   checkDensity(p, grid.x.weights, "p", "grid.x", context);

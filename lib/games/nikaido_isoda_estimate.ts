@@ -5,6 +5,7 @@ import type { ParticleMeasure } from "./particle_measure.ts";
 import { checkPositions, checkPositiveInteger, show } from "./_checks.ts";
 import { manifoldDim, potentialAt, sampleDomain } from "./_domain_ops.ts";
 import { checkSolverOptions } from "./_solver_ops.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode nikaidoIsodaEstimate}. */
 export interface NikaidoIsodaEstimateOptions {
@@ -87,6 +88,7 @@ export async function nikaidoIsodaEstimate(
   y: ParticleMeasure | Float64Array,
   options: NikaidoIsodaEstimateOptions = {},
 ): Promise<NikaidoIsodaEstimate> {
+  checkCall("nikaidoIsodaEstimate", arguments);
   const context = "Cannot estimate the Nikaidô–Isoda error";
   checkSolverOptions(game, {}, context);
   const px = checkPositions(x instanceof Float64Array ? x : x?.positions, game.x.dim, "x", context);

@@ -2,6 +2,7 @@ import { Rng, type Seed } from "../random/mod.ts";
 import type { Domain } from "./domain.ts";
 import { checkDomain, checkPositive, checkPositiveInteger, show } from "./_checks.ts";
 import { sampleDomain } from "./_domain_ops.ts";
+import { checkCall } from "../_checks.ts";
 
 /** An empirical measure (1/n) Σ δ_{x_i} on a domain: n points stored row-major. */
 export interface ParticleMeasure {
@@ -57,6 +58,7 @@ export function particleMeasure(
   count: number,
   options: ParticleMeasureOptions = {},
 ): ParticleMeasure {
+  checkCall("particleMeasure", arguments);
   const context = "Cannot draw particles";
   checkDomain(domain, "domain", context);
   checkPositiveInteger(count, "count", context);

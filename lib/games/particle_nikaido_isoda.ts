@@ -3,6 +3,7 @@ import { checkGameGrid } from "./_checks.ts";
 import type { ParticleMeasure } from "./particle_measure.ts";
 import { kernelDensity, type KernelDensityOptions } from "./kernel_density.ts";
 import { nikaidoIsoda, type NikaidoIsodaResult } from "./nikaido_isoda.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode particleNikaidoIsoda}. */
 export interface ParticleNikaidoIsodaOptions {
@@ -61,6 +62,7 @@ export function particleNikaidoIsoda(
   y: ParticleMeasure | Float64Array,
   options: ParticleNikaidoIsodaOptions = {},
 ): ParticleNikaidoIsodaResult {
+  checkCall("particleNikaidoIsoda", arguments);
   checkGameGrid(grid, "grid", "Cannot compute the particles' Nikaidô–Isoda error");
   const kx = kernelDensity(grid.x, x, { bandwidth: options.bandwidth });
   const ky = kernelDensity(grid.y, y, { bandwidth: options.bandwidth });

@@ -12,6 +12,7 @@ import { histogramDistance } from "./histogram_distance.ts";
 import { checkDomain, checkPositions, checkPositiveInteger, show } from "./_checks.ts";
 import { domainLabel, sampleDomain } from "./_domain_ops.ts";
 import { defaultBins } from "./_grid_ops.ts";
+import { checkCall } from "../_checks.ts";
 
 /** The explicit state of a particle solver: both players' particles and the noise stream. */
 export interface ParticleGameState {
@@ -225,6 +226,7 @@ export type ParticleStep = (
  * @returns The solver.
  */
 export function particleSolver(name: string, game: Game, step: ParticleStep): ParticleSolver {
+  checkCall("particleSolver", arguments);
   const init = (options: ParticleInitOptions = {}): ParticleGameState => {
     const context = `Cannot start ${name}`;
     const seed = options.seed ?? 0;

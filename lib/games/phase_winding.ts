@@ -1,6 +1,7 @@
 import type { Row } from "../_types.ts";
 import { checkInRange, show } from "./_checks.ts";
 import { TWO_PI } from "./_grid_ops.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode phaseWinding}. */
 export interface PhaseWindingOptions {
@@ -79,6 +80,7 @@ export function phaseWinding(
   history: readonly Row[],
   options: PhaseWindingOptions = {},
 ): PhaseWinding {
+  checkCall("phaseWinding", arguments);
   const context = "Cannot measure the phase winding";
   const player = options.player ?? "x";
   if (player !== "x" && player !== "y") {
@@ -87,7 +89,7 @@ export function phaseWinding(
     );
   }
   const minMoment = options.minMoment ?? 0.2;
-  checkInRange(minMoment, 0, 1, "options.minMoment", context);
+  checkInRange(minMoment, "options.minMoment", context, 0, 1);
   if (!Array.isArray(history) || history.length === 0) {
     throw new TypeError(
       `${context}: history must be a non-empty array of rows from a solver's solve(), current value is ${

@@ -1,5 +1,6 @@
 import type { Row } from "../_types.ts";
 import { checkPositions, checkPositiveInteger } from "./_checks.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * Points as flat rows for a Vega-Lite scatter plot: {x1, x2, ...} (coordinates numbered from 1),
@@ -21,6 +22,7 @@ import { checkPositions, checkPositiveInteger } from "./_checks.ts";
  * @returns One row per point.
  */
 export function pointRows(points: Float64Array, dim: number, extra: Row = {}): Row[] {
+  checkCall("pointRows", arguments);
   checkPositiveInteger(dim, "dim", "Cannot make point rows");
   checkPositions(points, dim, "points", "Cannot make point rows");
   const rows: Row[] = [];

@@ -2,6 +2,7 @@ import type { Game } from "./game.ts";
 import { type ParticleSolver, particleSolver } from "./particle_solver.ts";
 import { checkSolverOptions, force, langevinMove } from "./_solver_ops.ts";
 import { checkPositiveInteger } from "./_checks.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode quasistaticLangevin}. */
 export interface QuasistaticLangevinOptions {
@@ -61,6 +62,7 @@ export function quasistaticLangevin(
   game: Game,
   options: QuasistaticLangevinOptions = {},
 ): ParticleSolver {
+  checkCall("quasistaticLangevin", arguments);
   const context = "Cannot build the quasistatic Langevin solver";
   const temperature = checkSolverOptions(game, options, context);
   const stepX = options.stepX ?? 0.05, stepY = options.stepY ?? 0.1;

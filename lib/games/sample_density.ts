@@ -4,6 +4,7 @@ import type { ParticleMeasure } from "./particle_measure.ts";
 import { checkDomainGrid, checkPositiveInteger } from "./_checks.ts";
 import { checkDensity } from "./_density_ops.ts";
 import { wrapAngle } from "./_domain_ops.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode sampleDensity}. */
 export interface SampleDensityOptions {
@@ -46,6 +47,7 @@ export function sampleDensity(
   count: number,
   options: SampleDensityOptions = {},
 ): ParticleMeasure {
+  checkCall("sampleDensity", arguments);
   const context = "Cannot sample the density";
   checkDomainGrid(grid, "grid", context);
   checkDensity(density, grid.weights, "density", "the grid", context);

@@ -7,6 +7,7 @@ import { particleNikaidoIsoda } from "./particle_nikaido_isoda.ts";
 import { histogramDistance } from "./histogram_distance.ts";
 import { checkPositiveInteger, show } from "./_checks.ts";
 import { defaultBins } from "./_grid_ops.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode samplingFloor}. */
 export interface SamplingFloorOptions {
@@ -97,6 +98,7 @@ export function samplingFloor(
   reference: GridEquilibrium,
   options: SamplingFloorOptions = {},
 ): SamplingFloor {
+  checkCall("samplingFloor", arguments);
   const context = "Cannot measure the sampling floor";
   const grid = reference?.grid;
   if (

@@ -1,5 +1,6 @@
 import type { SphereDomain } from "./domain.ts";
 import { checkPositiveInteger } from "./_checks.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * The unit sphere S^(dim−1) ⊂ R^dim. Points are unit vectors in ambient coordinates; payoff
@@ -19,6 +20,7 @@ import { checkPositiveInteger } from "./_checks.ts";
  * @returns The domain.
  */
 export function sphere(dim: number = 3): SphereDomain {
+  checkCall("sphere", arguments);
   checkPositiveInteger(dim, "dim", "Cannot make a sphere");
   if (dim < 2) {
     throw new RangeError(

@@ -3,6 +3,7 @@ import type { Domain } from "./domain.ts";
 import type { Game } from "./game.ts";
 import { torus } from "./torus.ts";
 import { checkDomain, checkPositions, checkPositive, show } from "./_checks.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * A payoff and its gradients as tensor functions of batches of points. Each receives x of shape
@@ -74,6 +75,7 @@ export interface TensorGameOptions {
  * @returns The game.
  */
 export function tensorGame(functions: TensorGameFunctions, options: TensorGameOptions = {}): Game {
+  checkCall("tensorGame", arguments);
   const context = "Cannot build the game";
   if (functions === null || typeof functions !== "object") {
     throw new TypeError(

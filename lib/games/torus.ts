@@ -1,5 +1,6 @@
 import type { TorusDomain } from "./domain.ts";
 import { checkPositiveInteger } from "./_checks.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * The flat torus [0, 2π)^dim, the domain of periodic games such as K(x, y) = cos(x − y).
@@ -18,6 +19,7 @@ import { checkPositiveInteger } from "./_checks.ts";
  * @returns The domain.
  */
 export function torus(dim: number = 1): TorusDomain {
+  checkCall("torus", arguments);
   checkPositiveInteger(dim, "dim", "Cannot make a torus");
   return { kind: "torus", dim };
 }

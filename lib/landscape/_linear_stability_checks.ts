@@ -1,36 +1,32 @@
 /**
- * Input checks shared by the linear-stability functions. Private to `lib/landscape/`.
+ * Input checks shared by the linear-stability functions, on top of minima's generic checks
+ * (`lib/_checks.ts`). Private to `lib/landscape/`.
  *
  * @module
  */
 import type { MinimumCurvature, SgdSetting } from "./linear_stability.ts";
+import { checkInteger, checkPositive, mustBe } from "../_checks.ts";
+
+const TEXT = { shown: "text" } as const;
 
 /** Validates an SGD setting and returns γ = (n − B)/(B(n − 1)). */
 export function checkSgd(sgd: SgdSetting, action: string): number {
   if (sgd === null || typeof sgd !== "object") {
-    throw new TypeError(
-      `${action}: sgd must be an object { lr, batchSize, n }, current value is ${sgd}`,
-    );
+    mustBe(sgd, "sgd", action, "an object { lr, batchSize, n }", { error: "TypeError", ...TEXT });
   }
   const { lr, batchSize, n } = sgd;
-  if (typeof lr !== "number" || !(lr > 0) || !Number.isFinite(lr)) {
-    throw new RangeError(
-      `${action}: lr must be a positive finite number, current value is ${lr}`,
-    );
-  }
+  checkPositive(lr, "lr", action, undefined, TEXT);
   if (!Number.isInteger(n) || n < 2) {
-    throw new RangeError(
-      `${action}: n must be an integer ≥ 2 (the batch variance needs two samples), current value is ${n}`,
-    );
+    mustBe(n, "n", action, "an integer ≥ 2 (the batch variance needs two samples)", TEXT);
   }
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new RangeError(
-      `${action}: batchSize must be a positive integer, current value is ${batchSize}`,
-    );
-  }
+  checkInteger(batchSize, "batchSize", action, 1, Infinity, TEXT);
   if (batchSize > n) {
-    throw new RangeError(
-      `${action}: batchSize must be at most n = ${n} (batches are drawn without replacement), current value is ${batchSize}`,
+    mustBe(
+      batchSize,
+      "batchSize",
+      action,
+      `at most n = ${n} (batches are drawn without replacement)`,
+      TEXT,
     );
   }
   return (n - batchSize) / (batchSize * (n - 1));
@@ -38,17 +34,13 @@ export function checkSgd(sgd: SgdSetting, action: string): number {
 
 export function checkMinimum(minimum: MinimumCurvature, action: string): void {
   if (minimum === null || typeof minimum !== "object") {
-    throw new TypeError(
-      `${action}: minimum must be an object { a, s }, current value is ${minimum}`,
-    );
+    mustBe(minimum, "minimum", action, "an object { a, s }", { error: "TypeError", ...TEXT });
   }
   if (typeof minimum.a !== "number" || !Number.isFinite(minimum.a)) {
-    throw new RangeError(`${action}: a must be a finite number, current value is ${minimum.a}`);
+    mustBe(minimum.a, "a", action, "a finite number", TEXT);
   }
   if (typeof minimum.s !== "number" || !Number.isFinite(minimum.s) || minimum.s < 0) {
-    throw new RangeError(
-      `${action}: s must be a finite number ≥ 0 (a standard deviation), current value is ${minimum.s}`,
-    );
+    mustBe(minimum.s, "s", action, "a finite number ≥ 0 (a standard deviation)", TEXT);
   }
 }
 
@@ -57,16 +49,12 @@ export function checkRange(range: [number, number], name: string, action: string
     !Array.isArray(range) || range.length !== 2 || !Number.isFinite(range[0]) ||
     !Number.isFinite(range[1]) || !(range[0] < range[1])
   ) {
-    throw new RangeError(
-      `${action}: ${name} must be two finite numbers [lower, upper] with lower < upper, current value is ${
-        JSON.stringify(range)
-      }`,
-    );
+    mustBe(range, name, action, "two finite numbers [lower, upper] with lower < upper", {
+      shown: (v) => JSON.stringify(v),
+    });
   }
 }
 
 export function checkPoints(points: number, name: string, action: string): void {
-  if (!Number.isInteger(points) || points < 2) {
-    throw new RangeError(`${action}: ${name} must be an integer ≥ 2, current value is ${points}`);
-  }
+  checkInteger(points, name, action, 2, Infinity, TEXT);
 }

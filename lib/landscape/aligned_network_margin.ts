@@ -1,4 +1,5 @@
 import type { Dataset } from "../data/mod.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode alignedNetworkMargin}. */
 export interface AlignedNetworkMarginOptions {
@@ -60,6 +61,7 @@ export async function alignedNetworkMargin(
   direction: ArrayLike<number>,
   options: AlignedNetworkMarginOptions = {},
 ): Promise<AlignedNetworkMarginResult> {
+  checkCall("alignedNetworkMargin", arguments);
   const what = "Cannot compute the aligned network margin";
   if (!data || typeof data !== "object" || !data.x || data.targets !== "signed") {
     throw new TypeError(

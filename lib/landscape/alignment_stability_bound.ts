@@ -1,3 +1,4 @@
+import { checkCall } from "../_checks.ts";
 /** The SGD setting of {@linkcode alignmentStabilityBound}. */
 export interface AlignmentStabilityBoundSetting {
   /** The learning rate η > 0. */
@@ -58,6 +59,7 @@ export interface AlignmentStabilityBoundResult {
 export function alignmentStabilityBound(
   setting: AlignmentStabilityBoundSetting,
 ): AlignmentStabilityBoundResult {
+  checkCall("alignmentStabilityBound", arguments);
   const what = "Cannot compute the alignment stability bound";
   if (setting === null || typeof setting !== "object") {
     throw new TypeError(

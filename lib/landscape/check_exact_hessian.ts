@@ -11,6 +11,7 @@ import {
   vectorToParams,
 } from "./_autodiff.ts";
 import { checkObjective, checkParams } from "./_point.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode checkExactHessian}. */
 export interface CheckExactHessianOptions {
@@ -136,6 +137,7 @@ export async function checkExactHessian(
   point: Objective & { params?: Params },
   options: CheckExactHessianOptions = {},
 ): Promise<CheckExactHessianResult> {
+  checkCall("checkExactHessian", arguments);
   const what = "check the exact Hessian";
   checkObjective(point, what);
   const products = options.products ?? 2;
@@ -334,6 +336,7 @@ export function exactHessianWarning(
   model: Model,
   result: CheckExactHessianResult,
 ): string | undefined {
+  checkCall("exactHessianWarning", arguments);
   if (
     result === null || typeof result !== "object" || typeof result.verdict !== "string" ||
     !Array.isArray(result.suspects)

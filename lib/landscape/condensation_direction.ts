@@ -1,5 +1,6 @@
 import type { Dataset } from "../data/mod.ts";
 import { Rng, type Seed } from "../random/mod.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode condensationDirection}. */
 export interface CondensationDirectionOptions {
@@ -81,6 +82,7 @@ export async function condensationDirection(
   data: Dataset,
   options: CondensationDirectionOptions = {},
 ): Promise<CondensationDirectionResult> {
+  checkCall("condensationDirection", arguments);
   const what = "Cannot find the condensation direction";
   if (!data || typeof data !== "object" || !data.x || typeof data.n !== "number") {
     throw new TypeError(`${what}: data must be a Dataset, current value is ${data}`);

@@ -1,4 +1,5 @@
 import type { Dataset } from "../data/mod.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode condensationRate}. */
 export interface CondensationRateOptions {
@@ -42,6 +43,7 @@ export async function condensationRate(
   directions: readonly ArrayLike<number>[],
   options: CondensationRateOptions = {},
 ): Promise<number[]> {
+  checkCall("condensationRate", arguments);
   const what = "Cannot compute the condensation rate";
   if (!data || typeof data !== "object" || !data.x || typeof data.n !== "number") {
     throw new TypeError(`${what}: data must be a Dataset, current value is ${data}`);

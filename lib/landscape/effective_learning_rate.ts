@@ -1,5 +1,6 @@
 import type { Params } from "../nn/mod.ts";
 import { paramNorm } from "./_outputs.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode effectiveLearningRate}. */
 export interface EffectiveLearningRateOptions {
@@ -33,6 +34,7 @@ export async function effectiveLearningRate(
   params: Params,
   options: EffectiveLearningRateOptions,
 ): Promise<number> {
+  checkCall("effectiveLearningRate", arguments);
   const lr = options?.lr;
   if (typeof lr !== "number" || !(lr > 0) || !Number.isFinite(lr)) {
     throw new RangeError(

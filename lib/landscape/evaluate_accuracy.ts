@@ -3,6 +3,7 @@ import type { ObjectivePoint } from "../nn/mod.ts";
 import { DEFAULT_CHUNK_SIZE, makeChunks } from "./_autodiff.ts";
 import { checkPoint } from "./_point.ts";
 import type { EvaluateOptions } from "./evaluate_loss.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * The fraction of samples classified correctly: argmax f(xᵢ) = label for k ≥ 2 outputs, or
@@ -29,6 +30,7 @@ export async function evaluateAccuracy(
   point: ObjectivePoint,
   options: EvaluateOptions = {},
 ): Promise<number> {
+  checkCall("evaluateAccuracy", arguments);
   const what = "evaluate the accuracy";
   checkPoint(point, what);
   if (point.data.task !== "classification") {

@@ -1,6 +1,7 @@
 import type { ObjectivePoint } from "../nn/mod.ts";
 import { chunkLoss, DEFAULT_CHUNK_SIZE, makeChunks } from "./_autodiff.ts";
 import { checkPoint } from "./_point.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode evaluateLoss} and {@linkcode evaluateAccuracy}. */
 export interface EvaluateOptions {
@@ -38,6 +39,7 @@ export async function evaluateLoss(
   point: ObjectivePoint,
   options: EvaluateOptions = {},
 ): Promise<number> {
+  checkCall("evaluateLoss", arguments);
   const what = "evaluate the loss";
   checkPoint(point, what);
   const chunks = makeChunks(

@@ -2,6 +2,7 @@ import type { ObjectivePoint } from "../nn/mod.ts";
 import { flattenParams } from "../nn/mod.ts";
 import { Rng, type Seed } from "../random/mod.ts";
 import { checkPoint } from "./_point.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode filterNormalizedDirection}. */
 export interface FilterNormalizedDirectionOptions {
@@ -51,6 +52,7 @@ export async function filterNormalizedDirection(
   point: ObjectivePoint,
   options: FilterNormalizedDirectionOptions = {},
 ): Promise<Float64Array> {
+  checkCall("filterNormalizedDirection", arguments);
   checkPoint(point, "draw a filter-normalized direction");
   const theta = await flattenParams(point.params);
   const rng = new Rng(options.seed ?? 0);

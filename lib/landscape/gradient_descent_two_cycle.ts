@@ -1,4 +1,5 @@
 import type { SymbolicLoss } from "./symbolic_loss.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode gradientDescentTwoCycle}. */
 export interface GradientDescentTwoCycleOptions {
@@ -63,6 +64,7 @@ export function gradientDescentTwoCycle(
   loss: SymbolicLoss,
   options: GradientDescentTwoCycleOptions,
 ): GradientDescentTwoCycleResult {
+  checkCall("gradientDescentTwoCycle", arguments);
   const what = "Cannot find the gradient descent 2-cycle";
   if (!loss || typeof loss !== "object" || typeof loss.gradient !== "function") {
     throw new TypeError(

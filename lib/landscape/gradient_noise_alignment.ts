@@ -7,6 +7,7 @@ import { checkPoint } from "./_point.ts";
 import { evaluateLoss } from "./evaluate_loss.ts";
 import { hessianOperator } from "./hessian_operator.ts";
 import { perSampleGradients } from "./per_sample_gradients.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode gradientNoiseAlignment}. */
 export interface GradientNoiseAlignmentOptions {
@@ -87,6 +88,7 @@ export async function gradientNoiseAlignment(
   point: ObjectivePoint,
   options: GradientNoiseAlignmentOptions = {},
 ): Promise<GradientNoiseAlignmentResult> {
+  checkCall("gradientNoiseAlignment", arguments);
   const what = "measure the gradient-noise alignment";
   checkPoint(point, what);
   const matvecs = options.matvecs ?? 60;

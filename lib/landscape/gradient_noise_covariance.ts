@@ -13,6 +13,7 @@ import {
 } from "./_autodiff.ts";
 import { checkPoint } from "./_point.ts";
 import { perSampleGradients } from "./per_sample_gradients.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode gradientNoiseCovariance}. */
 export interface GradientNoiseCovarianceOptions {
@@ -73,6 +74,7 @@ export function gradientNoiseCovariance(
   point: ObjectivePoint,
   options: GradientNoiseCovarianceOptions = {},
 ): NoiseCovarianceOperator {
+  checkCall("gradientNoiseCovariance", arguments);
   const what = "build the gradient-noise covariance";
   checkPoint(point, what);
   checkPerSample(point.model, what);

@@ -17,6 +17,7 @@ import {
   vectorToParams,
 } from "./_autodiff.ts";
 import { checkPoint } from "./_point.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode gradientNoiseNonUniformity}. */
 export interface GradientNoiseNonUniformityOptions {
@@ -102,6 +103,7 @@ export async function gradientNoiseNonUniformity(
   point: ObjectivePoint,
   options: GradientNoiseNonUniformityOptions = {},
 ): Promise<GradientNoiseNonUniformityResult> {
+  checkCall("gradientNoiseNonUniformity", arguments);
   const what = "measure the non-uniformity";
   checkPoint(point, what);
   checkPerSample(point.model, what);

@@ -19,6 +19,7 @@ import {
 import { checkPoint } from "./_point.ts";
 import { checkExactHessianOnce } from "./_check_exact_hessian_once.ts";
 import { tensorVectorStore } from "./_tensor_vector_store.ts";
+import { checkCall } from "../_checks.ts";
 
 /** How Hessian-vector products are computed. */
 export type HvpMode = "exact" | "finite-difference";
@@ -138,6 +139,7 @@ export function hessianOperator(
   point: ObjectivePoint,
   options: HessianOptions = {},
 ): HessianOperator {
+  checkCall("hessianOperator", arguments);
   const what = "build the Hessian operator";
   checkPoint(point, what);
   const mode = options.mode ?? "exact";
@@ -379,6 +381,7 @@ export async function hessianVectorProduct(
   vector: ArrayLike<number>,
   options: HessianOptions = {},
 ): Promise<Float64Array> {
+  checkCall("hessianVectorProduct", arguments);
   const op = hessianOperator(point, options);
   try {
     checkVector(vector, op.dim, "vector", "compute a Hessian-vector product");

@@ -7,6 +7,7 @@ import {
 import type { Seed } from "../random/mod.ts";
 import type { ObjectivePoint } from "../nn/mod.ts";
 import { hessianOperator, type HessianOptions } from "./hessian_operator.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode hessianSpectralDensity}. */
 export interface HessianSpectralDensityOptions extends HessianOptions {
@@ -81,6 +82,7 @@ export async function hessianSpectralDensity(
   point: ObjectivePoint,
   options: HessianSpectralDensityOptions = {},
 ): Promise<HessianSpectralDensityResult> {
+  checkCall("hessianSpectralDensity", arguments);
   const op = hessianOperator(point, options);
   try {
     const r = await stochasticLanczosQuadrature(op, {

@@ -3,6 +3,7 @@ import { hutchinsonTrace, hutchPlusPlusTrace, type VectorLocation } from "../lin
 import type { Seed } from "../random/mod.ts";
 import type { ObjectivePoint } from "../nn/mod.ts";
 import { hessianOperator, type HessianOptions } from "./hessian_operator.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode hessianTrace}. */
 export interface HessianTraceOptions extends HessianOptions {
@@ -81,6 +82,7 @@ export async function hessianTrace(
   point: ObjectivePoint,
   options: HessianTraceOptions = {},
 ): Promise<HessianTraceResult> {
+  checkCall("hessianTrace", arguments);
   const method = options.method ?? "hutch++";
   if (method !== "hutch++" && method !== "hutchinson") {
     throw new TypeError(

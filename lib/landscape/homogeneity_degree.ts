@@ -2,6 +2,7 @@ import type { ObjectivePoint } from "../nn/mod.ts";
 import { makeChunks } from "./_autodiff.ts";
 import { outputsOver } from "./_outputs.ts";
 import { checkPoint } from "./_point.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode homogeneityDegree}. */
 export interface HomogeneityDegreeOptions {
@@ -68,6 +69,7 @@ export async function homogeneityDegree(
   point: ObjectivePoint,
   options: HomogeneityDegreeOptions = {},
 ): Promise<HomogeneityDegreeResult> {
+  checkCall("homogeneityDegree", arguments);
   const what = "check homogeneity";
   checkPoint(point, what);
   const scales = options.scales ?? [0.5, 2];

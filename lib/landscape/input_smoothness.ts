@@ -12,6 +12,7 @@ import {
   tileParams,
 } from "./_autodiff.ts";
 import { checkPoint } from "./_point.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode inputSmoothness}. */
 export interface InputSmoothnessOptions {
@@ -79,6 +80,7 @@ export async function inputSmoothness(
   point: ObjectivePoint,
   options: InputSmoothnessOptions = {},
 ): Promise<InputSmoothnessResult> {
+  checkCall("inputSmoothness", arguments);
   const what = "measure input smoothness";
   checkPoint(point, what);
   checkPerSample(point.model, what);

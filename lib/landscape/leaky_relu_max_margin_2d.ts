@@ -1,4 +1,5 @@
 import type { Dataset } from "../data/mod.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode leakyReluMaxMargin2d}. */
 export interface LeakyReluMaxMargin2dOptions {
@@ -66,6 +67,7 @@ export async function leakyReluMaxMargin2d(
   data: Dataset,
   options: LeakyReluMaxMargin2dOptions = {},
 ): Promise<LeakyReluMaxMargin2dResult> {
+  checkCall("leakyReluMaxMargin2d", arguments);
   const what = "Cannot bound the max-margin leaky ReLU network";
   if (!data || typeof data !== "object" || !data.x || data.targets !== "signed") {
     throw new TypeError(

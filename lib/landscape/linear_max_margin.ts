@@ -1,4 +1,5 @@
 import type { Dataset } from "../data/mod.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode linearMaxMargin}. */
 export interface LinearMaxMarginOptions {
@@ -62,6 +63,7 @@ export async function linearMaxMargin(
   data: Dataset,
   options: LinearMaxMarginOptions = {},
 ): Promise<LinearMaxMarginResult> {
+  checkCall("linearMaxMargin", arguments);
   const what = "find the max-margin linear classifier";
   if (!data || !data.x || data.targets !== "signed") {
     throw new TypeError(

@@ -20,6 +20,7 @@
  * @module
  */
 import { checkMinimum, checkSgd } from "./_linear_stability_checks.ts";
+import { checkCall } from "../_checks.ts";
 
 /** The SGD setting: learning rate, batch size and number of samples. */
 export interface SgdSetting {
@@ -80,6 +81,7 @@ export function sgdMeanSquareFactor(
   minimum: MinimumCurvature,
   sgd: SgdSetting,
 ): MeanSquareFactorResult {
+  checkCall("sgdMeanSquareFactor", arguments);
   const action = "Cannot compute the mean-square factor";
   const gamma = checkSgd(sgd, action);
   checkMinimum(minimum, action);

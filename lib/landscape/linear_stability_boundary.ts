@@ -1,6 +1,7 @@
 import type { Row } from "../_types.ts";
 import type { SgdSetting } from "./linear_stability.ts";
 import { checkPoints, checkSgd } from "./_linear_stability_checks.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode linearStabilityBoundary}. */
 export interface LinearStabilityBoundaryOptions {
@@ -48,6 +49,7 @@ export function linearStabilityBoundary(
   sgd: SgdSetting,
   options: LinearStabilityBoundaryOptions = {},
 ): LinearStabilityBoundaryRow[] {
+  checkCall("linearStabilityBoundary", arguments);
   const action = "Cannot draw the linear stability boundary";
   const gamma = checkSgd(sgd, action);
   if (gamma === 0) {

@@ -1,5 +1,6 @@
 import type { MinimumCurvature, SgdSetting } from "./linear_stability.ts";
 import { checkMinimum, checkSgd } from "./_linear_stability_checks.ts";
+import { checkCall } from "../_checks.ts";
 
 /** The necessary conditions from {@linkcode linearStabilityConditions}. */
 export interface LinearStabilityConditionsResult {
@@ -45,6 +46,7 @@ export function linearStabilityConditions(
   minimum: MinimumCurvature,
   sgd: SgdSetting,
 ): LinearStabilityConditionsResult {
+  checkCall("linearStabilityConditions", arguments);
   const action = "Cannot check the linear stability conditions";
   const gamma = checkSgd(sgd, action);
   checkMinimum(minimum, action);

@@ -1,6 +1,7 @@
 import type { Row } from "../_types.ts";
 import type { SgdSetting } from "./linear_stability.ts";
 import { checkPoints, checkRange, checkSgd } from "./_linear_stability_checks.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode linearStabilityRegion}. */
 export interface LinearStabilityRegionOptions {
@@ -68,6 +69,7 @@ export function linearStabilityRegion(
   sgd: SgdSetting,
   options: LinearStabilityRegionOptions = {},
 ): LinearStabilityRegionRow[] {
+  checkCall("linearStabilityRegion", arguments);
   const action = "Cannot compute the linear stability region";
   const gamma = checkSgd(sgd, action);
   const lr = sgd.lr;

@@ -4,6 +4,7 @@ import { checkVector, DEFAULT_CHUNK_SIZE, makeChunks } from "./_autodiff.ts";
 import { directionTensors, shiftedLoss } from "./_shifted_loss.ts";
 import { checkPoint } from "./_point.ts";
 import { checkGrid } from "./_grid.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode lossAlongDirection}. */
 export interface LossAlongDirectionOptions {
@@ -102,6 +103,7 @@ export async function lossAlongDirection(
   direction: ArrayLike<number>,
   options: LossAlongDirectionOptions = {},
 ): Promise<LossAlongDirectionResult> {
+  checkCall("lossAlongDirection", arguments);
   const what = "measure the loss along the direction";
   checkPoint(point, what);
   checkVector(direction, point.model.numParams, "direction", what);

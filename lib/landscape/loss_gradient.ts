@@ -3,6 +3,7 @@ import type { ObjectivePoint, Params } from "../nn/mod.ts";
 import { chunkGradient, DEFAULT_CHUNK_SIZE, makeChunks } from "./_autodiff.ts";
 import { checkPoint } from "./_point.ts";
 import type { EvaluateOptions } from "./evaluate_loss.ts";
+import { checkCall } from "../_checks.ts";
 
 /** The objective and its gradient at a point. */
 export interface LossGradientResult {
@@ -39,6 +40,7 @@ export async function lossGradient(
   point: ObjectivePoint,
   options: EvaluateOptions = {},
 ): Promise<LossGradientResult> {
+  checkCall("lossGradient", arguments);
   const what = "compute the loss gradient";
   checkPoint(point, what);
   const chunks = makeChunks(

@@ -6,6 +6,7 @@ import { directionTensors, shiftedLoss } from "./_shifted_loss.ts";
 import { checkPoint } from "./_point.ts";
 import { filterNormalizedDirection } from "./filter_normalized_direction.ts";
 import { checkGrid } from "./_grid.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode lossSlice1d}. */
 export interface LossSlice1dOptions {
@@ -73,6 +74,7 @@ export async function lossSlice1d(
   point: ObjectivePoint,
   options: LossSlice1dOptions = {},
 ): Promise<LossSlice1dResult> {
+  checkCall("lossSlice1d", arguments);
   const what = "slice the loss";
   checkPoint(point, what);
   const points = options.points ?? 25;

@@ -5,6 +5,7 @@ import { directionTensors, shiftedLoss } from "./_shifted_loss.ts";
 import { checkPoint } from "./_point.ts";
 import { filterNormalizedDirection } from "./filter_normalized_direction.ts";
 import { checkGrid } from "./_grid.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode lossSlice2d}. */
 export interface LossSlice2dOptions {
@@ -74,6 +75,7 @@ export async function lossSlice2d(
   point: ObjectivePoint,
   options: LossSlice2dOptions = {},
 ): Promise<LossSlice2dResult> {
+  checkCall("lossSlice2d", arguments);
   const what = "slice the loss";
   checkPoint(point, what);
   const points = options.points ?? 21;

@@ -1,6 +1,7 @@
 import { Rng, type Seed } from "../random/mod.ts";
 import type { MinimumCurvature, SgdSetting } from "./linear_stability.ts";
 import { checkMinimum, checkSgd } from "./_linear_stability_checks.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode monteCarloSgdStability}. */
 export interface MonteCarloSgdStabilityOptions {
@@ -95,6 +96,7 @@ export function monteCarloSgdStability(
   sgd: SgdSetting,
   options: MonteCarloSgdStabilityOptions = {},
 ): MonteCarloSgdStabilityResult {
+  checkCall("monteCarloSgdStability", arguments);
   const action = "Cannot run Monte-Carlo SGD on the quadratics";
   const gamma = checkSgd(sgd, action);
   const chains = options.chains ?? 2000;

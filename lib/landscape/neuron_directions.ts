@@ -1,4 +1,5 @@
 import type { Params } from "../nn/mod.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode neuronDirections}. */
 export interface NeuronDirectionsOptions {
@@ -99,6 +100,7 @@ export async function neuronDirections(
   params: Params,
   options: NeuronDirectionsOptions = {},
 ): Promise<NeuronDirectionsResult> {
+  checkCall("neuronDirections", arguments);
   const what = "Cannot measure the neuron directions";
   if (!Array.isArray(params) || params.length < 2 || params[0]?.rank !== 2) {
     throw new TypeError(

@@ -4,6 +4,7 @@ import { makeChunks } from "./_autodiff.ts";
 import { outputsOver, paramNorm } from "./_outputs.ts";
 import { checkPoint } from "./_point.ts";
 import { homogeneityDegree } from "./homogeneity_degree.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode normalizedMargin}. */
 export interface NormalizedMarginOptions {
@@ -82,6 +83,7 @@ export async function normalizedMargin(
   point: ObjectivePoint,
   options: NormalizedMarginOptions = {},
 ): Promise<NormalizedMarginResult> {
+  checkCall("normalizedMargin", arguments);
   const what = "compute the normalized margin";
   checkPoint(point, what);
   const { model, data, loss } = point;

@@ -10,6 +10,7 @@ import {
   splitChunk,
 } from "./_autodiff.ts";
 import { checkPoint } from "./_point.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode perSampleGradients}. */
 export interface PerSampleGradientsOptions {
@@ -52,6 +53,7 @@ export function perSampleGradients(
   point: ObjectivePoint,
   options: PerSampleGradientsOptions = {},
 ): tf.Tensor2D {
+  checkCall("perSampleGradients", arguments);
   const what = "compute per-sample gradients";
   checkPoint(point, what);
   checkPerSample(point.model, what);

@@ -3,6 +3,7 @@ import type { ObjectivePoint, Params } from "../nn/mod.ts";
 import { hessianOperator } from "./hessian_operator.ts";
 import { checkParams, checkPoint } from "./_point.ts";
 import type { SharpnessOptions, SharpnessResult } from "./sharpness.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode preconditionedSharpness}: those of `sharpness`. */
 export type PreconditionedSharpnessOptions = SharpnessOptions;
@@ -47,6 +48,7 @@ export async function preconditionedSharpness(
   preconditioner: Params,
   options: PreconditionedSharpnessOptions = {},
 ): Promise<SharpnessResult> {
+  checkCall("preconditionedSharpness", arguments);
   const what = "measure the preconditioned sharpness";
   checkPoint(point, what);
   checkParams(point, preconditioner, what, "preconditioner");

@@ -3,6 +3,7 @@ import { lanczos, powerIteration, type VectorLocation } from "../linalg/mod.ts";
 import type { Seed } from "../random/mod.ts";
 import type { ObjectivePoint } from "../nn/mod.ts";
 import { hessianOperator, type HessianOptions } from "./hessian_operator.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode sharpness}. */
 export interface SharpnessOptions extends HessianOptions {
@@ -122,6 +123,7 @@ export async function sharpness(
   point: ObjectivePoint,
   options: SharpnessOptions = {},
 ): Promise<SharpnessResult> {
+  checkCall("sharpness", arguments);
   const method = options.method ?? "lanczos";
   if (method !== "lanczos" && method !== "power") {
     throw new TypeError(

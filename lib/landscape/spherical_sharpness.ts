@@ -6,6 +6,7 @@ import { paramNorm } from "./_outputs.ts";
 import { checkPoint } from "./_point.ts";
 import { homogeneityDegree } from "./homogeneity_degree.ts";
 import type { SharpnessOptions } from "./sharpness.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode sphericalSharpness}. */
 export interface SphericalSharpnessOptions
@@ -74,6 +75,7 @@ export async function sphericalSharpness(
   point: ObjectivePoint,
   options: SphericalSharpnessOptions = {},
 ): Promise<SphericalSharpnessResult> {
+  checkCall("sphericalSharpness", arguments);
   const what = "measure the spherical sharpness";
   checkPoint(point, what);
   if (options.checkInvariance ?? true) {

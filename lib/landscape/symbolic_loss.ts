@@ -1,6 +1,7 @@
 import type { EvalFunction, MathJsInstance, MathNode } from "mathjs";
 import { mathjs } from "../_mathjs.ts";
 import { denseOperator, type LinearOperator } from "../linalg/mod.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode symbolicLoss}. */
 export interface SymbolicLossOptions {
@@ -91,6 +92,7 @@ function math(): MathJsInstance {
  * @returns The loss with value, gradient, Hessian and Hessian operator.
  */
 export function symbolicLoss(expression: string, options: SymbolicLossOptions = {}): SymbolicLoss {
+  checkCall("symbolicLoss", arguments);
   const action = "Cannot build the symbolic loss";
   if (typeof expression !== "string" || expression.trim() === "") {
     throw new TypeError(

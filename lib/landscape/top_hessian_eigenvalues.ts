@@ -3,6 +3,7 @@ import { lanczos, type LanczosWhich, type VectorLocation } from "../linalg/mod.t
 import type { Seed } from "../random/mod.ts";
 import type { ObjectivePoint } from "../nn/mod.ts";
 import { hessianOperator, type HessianOptions } from "./hessian_operator.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode topHessianEigenvalues}. */
 export interface TopHessianEigenvaluesOptions extends HessianOptions {
@@ -114,6 +115,7 @@ export async function topHessianEigenvalues(
   point: ObjectivePoint,
   options: TopHessianEigenvaluesOptions = {},
 ): Promise<TopHessianEigenvaluesResult> {
+  checkCall("topHessianEigenvalues", arguments);
   const op = hessianOperator(point, options);
   try {
     const k = options.k ?? 5;

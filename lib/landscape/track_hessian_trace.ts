@@ -4,6 +4,7 @@ import {
   type HessianTraceOptions,
   type HessianTraceResult,
 } from "./hessian_trace.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * A tracker for `train` that estimates tr(H) at every record (Hutch++ by default) with the same
@@ -37,6 +38,7 @@ import {
 export function trackHessianTrace(
   options: HessianTraceOptions = {},
 ): (point: ObjectivePoint) => Promise<HessianTraceResult> {
+  checkCall("trackHessianTrace", arguments);
   const fixed = { ...options, seed: options.seed ?? 0 };
   return (point: ObjectivePoint) => hessianTrace(point, fixed);
 }

@@ -1,5 +1,6 @@
 import type { ObjectivePoint } from "../nn/mod.ts";
 import { sharpness, type SharpnessOptions, type SharpnessResult } from "./sharpness.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * A sharpness tracker for the train loop that warm-starts each measurement from the previous top
@@ -28,6 +29,7 @@ import { sharpness, type SharpnessOptions, type SharpnessResult } from "./sharpn
 export function trackSharpness(
   options: Omit<SharpnessOptions, "startVector"> = {},
 ): (point: ObjectivePoint) => Promise<SharpnessResult> {
+  checkCall("trackSharpness", arguments);
   let previous: Float64Array | undefined;
   return async (point: ObjectivePoint) => {
     const usable = previous !== undefined && previous.length === point.model.numParams &&

@@ -1,5 +1,6 @@
 import { gradientDescentTwoCycle } from "./gradient_descent_two_cycle.ts";
 import type { SymbolicLoss } from "./symbolic_loss.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode valleyDrift}. */
 export interface ValleyDriftOptions {
@@ -71,6 +72,7 @@ export function valleyDrift(
   along: SymbolicLoss,
   options: ValleyDriftOptions,
 ): ValleyDriftResult {
+  checkCall("valleyDrift", arguments);
   const what = "Cannot compute the valley drift";
   for (const [name, f] of [["across", across], ["along", along]] as const) {
     if (!f || typeof f !== "object" || typeof f.gradient !== "function" || f.dim !== 1) {

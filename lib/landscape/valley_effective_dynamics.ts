@@ -1,6 +1,7 @@
 import type { Row } from "../_types.ts";
 import type { SymbolicLoss } from "./symbolic_loss.ts";
 import { valleyDrift } from "./valley_drift.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode valleyEffectiveDynamics}. */
 export interface ValleyEffectiveDynamicsOptions {
@@ -70,6 +71,7 @@ export function valleyEffectiveDynamics(
   along: SymbolicLoss,
   options: ValleyEffectiveDynamicsOptions,
 ): ValleyEffectiveDynamicsResult {
+  checkCall("valleyEffectiveDynamics", arguments);
   const what = "Cannot run the valley's effective dynamics";
   const steps = options?.steps ?? 1000;
   const every = options?.every ?? 1;

@@ -1,11 +1,17 @@
 /**
- * Input checks and the guarded operator application shared by the estimators. Private to
- * `lib/linalg/`. Every message starts with the action that failed ("Cannot run Lanczos: ...").
+ * Input checks and the guarded operator application shared by the estimators, on top of
+ * minima's generic checks (`lib/_checks.ts`). Private to `lib/linalg/`. Every message starts with
+ * the action that failed ("Cannot run Lanczos: ...").
  *
  * @module
  */
 import type { LinearOperator } from "./linear_operator.ts";
 import { Rng, type Seed } from "../random/mod.ts";
+import {
+  checkInteger as integer,
+  checkOptionalFunction,
+  checkPositive as positive,
+} from "../_checks.ts";
 
 /** Checks that `op` looks like a {@linkcode LinearOperator}. */
 export function checkOperator(op: LinearOperator, action: string): void {
@@ -29,30 +35,17 @@ export function checkInteger(
   min: number,
   max = Infinity,
 ): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    const what = max === Infinity
-      ? (min === 1 ? "a positive integer" : `an integer ≥ ${min}`)
-      : `an integer in [${min}, ${max}]`;
-    throw new RangeError(`${action}: ${name} must be ${what}, current value is ${value}`);
-  }
+  integer(value, name, action, min, max, { shown: "text" });
 }
 
 /** Checks a finite number > 0. */
 export function checkPositive(value: number, name: string, action: string): void {
-  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(
-      `${action}: ${name} must be a positive finite number, current value is ${value}`,
-    );
-  }
+  positive(value, name, action, undefined, { shown: "text" });
 }
 
 /** Checks the optional progress callback. */
 export function checkCallback(value: unknown, name: string, action: string): void {
-  if (value !== undefined && typeof value !== "function") {
-    throw new TypeError(
-      `${action}: ${name} must be a function, current value is ${describe(value)}`,
-    );
-  }
+  checkOptionalFunction(value, name, action, { shown: describe });
 }
 
 /** A seeded generator from the `seed` option (0 by default), with a message naming the action. */

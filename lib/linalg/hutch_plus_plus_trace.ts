@@ -5,6 +5,7 @@ import { checkCallback, checkInteger, checkOperator, rngFrom } from "./_checks.t
 import { meanAndStandardError } from "./_vector.ts";
 import { storeFor } from "./_store_choice.ts";
 import type { VectorLocation, VectorStore } from "./vector_store.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode hutchPlusPlusTrace}. */
 export interface HutchPlusPlusTraceOptions {
@@ -94,6 +95,7 @@ export async function hutchPlusPlusTrace(
   op: LinearOperator,
   options: HutchPlusPlusTraceOptions = {},
 ): Promise<HutchPlusPlusTraceResult> {
+  checkCall("hutchPlusPlusTrace", arguments);
   const action = "Cannot estimate the trace with Hutch++";
   checkOperator(op, action);
   const matvecs = options.matvecs ?? 99;

@@ -5,6 +5,7 @@ import { checkCallback, checkInteger, checkOperator, rngFrom } from "./_checks.t
 import { meanAndStandardError } from "./_vector.ts";
 import { storeFor } from "./_store_choice.ts";
 import type { VectorLocation } from "./vector_store.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode hutchinsonTrace}. */
 export interface HutchinsonTraceOptions {
@@ -76,6 +77,7 @@ export async function hutchinsonTrace(
   op: LinearOperator,
   options: HutchinsonTraceOptions = {},
 ): Promise<HutchinsonTraceResult> {
+  checkCall("hutchinsonTrace", arguments);
   const action = "Cannot estimate the trace";
   checkOperator(op, action);
   const probes = options.probes ?? 100;

@@ -21,6 +21,7 @@ import {
 import { productRelativeError, TOLERANCE_FLOOR_FACTOR, toleranceWarning } from "./_tolerance.ts";
 import type { VectorLocation, VectorStore } from "./vector_store.ts";
 import { storeFor } from "./_store_choice.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Which end of the spectrum {@linkcode lanczos} returns. */
 export type LanczosWhich = Which;
@@ -166,6 +167,7 @@ export async function lanczos(
   op: LinearOperator,
   options: LanczosOptions = {},
 ): Promise<LanczosResult> {
+  checkCall("lanczos", arguments);
   const action = "Cannot run Lanczos";
   checkOperator(op, action);
   const dim = op.dim;

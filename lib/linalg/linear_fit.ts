@@ -1,3 +1,4 @@
+import { checkCall } from "../_checks.ts";
 /** A least-squares line y ≈ intercept + slope·x. */
 export interface LinearFitResult {
   /** The slope. */
@@ -34,6 +35,7 @@ export interface LinearFitResult {
  * @returns The slope, intercept, R² and the slope's standard error.
  */
 export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>): LinearFitResult {
+  checkCall("linearFit", arguments);
   const what = "fit a line";
   if (!x || !y || typeof x.length !== "number" || x.length !== y.length || x.length < 2) {
     throw new TypeError(

@@ -1,4 +1,5 @@
 import type { VectorLocation, VectorStore } from "./vector_store.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * A symmetric linear map given only through its action, the one interface every spectral
@@ -56,6 +57,7 @@ export interface LinearOperator {
  * @returns The operator v ↦ A v.
  */
 export function denseOperator(matrix: ArrayLike<number>, dim: number): LinearOperator {
+  checkCall("denseOperator", arguments);
   if (!Number.isInteger(dim) || dim < 1) {
     throw new RangeError(
       `Cannot wrap the matrix: dim must be a positive integer, current value is ${dim}`,

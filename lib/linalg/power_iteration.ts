@@ -13,6 +13,7 @@ import {
 import type { VectorLocation, VectorStore } from "./vector_store.ts";
 import { storeFor } from "./_store_choice.ts";
 import { productRelativeError, TOLERANCE_FLOOR_FACTOR, toleranceWarning } from "./_tolerance.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode powerIteration}. */
 export interface PowerIterationOptions {
@@ -116,6 +117,7 @@ export async function powerIteration(
   op: LinearOperator,
   options: PowerIterationOptions = {},
 ): Promise<PowerIterationResult> {
+  checkCall("powerIteration", arguments);
   const action = "Cannot run power iteration";
   checkOperator(op, action);
   const dim = op.dim;

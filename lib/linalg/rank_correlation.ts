@@ -1,4 +1,5 @@
 import { permutation, Rng, type Seed } from "../random/mod.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode rankCorrelation}. */
 export interface RankCorrelationOptions {
@@ -87,6 +88,7 @@ export function rankCorrelation(
   y: ArrayLike<number>,
   options: RankCorrelationOptions = {},
 ): RankCorrelationResult {
+  checkCall("rankCorrelation", arguments);
   const what = "Cannot compute the rank correlation";
   if (!x || !y || typeof x.length !== "number" || x.length !== y.length || x.length < 3) {
     throw new TypeError(

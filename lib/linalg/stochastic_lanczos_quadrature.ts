@@ -6,6 +6,7 @@ import { BlockLanczos } from "./_block_lanczos.ts";
 import { symmetricEigen } from "./_symmetric_eigen.ts";
 import { storeFor } from "./_store_choice.ts";
 import type { VectorLocation, VectorStore } from "./vector_store.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode stochasticLanczosQuadrature}. */
 export interface StochasticLanczosQuadratureOptions {
@@ -115,6 +116,7 @@ export async function stochasticLanczosQuadrature(
   op: LinearOperator,
   options: StochasticLanczosQuadratureOptions = {},
 ): Promise<StochasticLanczosQuadratureResult> {
+  checkCall("stochasticLanczosQuadrature", arguments);
   const action = "Cannot estimate the spectral density";
   checkOperator(op, action);
   const dim = op.dim;

@@ -1,4 +1,5 @@
 import { tql } from "./_tql.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode tridiagonalEigen}. */
 export interface TridiagonalEigenOptions {
@@ -51,6 +52,7 @@ export function tridiagonalEigen(
   offDiagonal: ArrayLike<number>,
   options: TridiagonalEigenOptions = {},
 ): TridiagonalEigenResult {
+  checkCall("tridiagonalEigen", arguments);
   const action = "Cannot diagonalize the tridiagonal matrix";
   checkArray(diagonal, "diagonal", action);
   checkArray(offDiagonal, "offDiagonal", action);

@@ -1,6 +1,7 @@
 import type { LinearOperator } from "./linear_operator.ts";
 import { apply } from "./_checks.ts";
 import { addCombination, dotEach } from "./_vector.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Where an estimator keeps its vectors: float64 arrays on the host, or the operator's device. */
 export type VectorLocation = "host" | "device";
@@ -118,6 +119,7 @@ export function hostVectorStore(
   op: LinearOperator,
   action = "Cannot apply the operator",
 ): VectorStore<Float64Array> {
+  checkCall("hostVectorStore", arguments);
   if (op === null || typeof op !== "object" || !Number.isInteger(op.dim)) {
     throw new TypeError(
       `${action}: op must be a LinearOperator (e.g. denseOperator or hessianOperator), current value is ${op}`,

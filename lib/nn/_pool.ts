@@ -23,7 +23,7 @@ import {
 } from "./_layer_util.ts";
 import type { Layer } from "./layer.ts";
 
-/** Options of avgPool2d and maxPool2d. */
+/** Options of {@linkcode avgPool2d} and {@linkcode maxPool2d}. */
 export interface PoolOptions {
   /** The window, k or [kh, kw]. */
   poolSize: Pair;

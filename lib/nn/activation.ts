@@ -1,5 +1,6 @@
 import { tf } from "../backend/mod.ts";
 import { exactOps } from "./exact_ops.ts";
+import { checkCall } from "../_checks.ts";
 
 /** The activations minima's models offer, each with exact second derivatives. */
 export type ActivationName =
@@ -61,6 +62,7 @@ const table: Record<ActivationName, (x: tf.Tensor) => tf.Tensor> = {
  * @returns The function x ↦ σ(x).
  */
 export function activation(name: ActivationName): (x: tf.Tensor) => tf.Tensor {
+  checkCall("activation", arguments);
   if (!Object.hasOwn(table, name)) {
     throw new TypeError(
       `Cannot find the activation: name must be one of ${

@@ -1,6 +1,7 @@
 import { activation, type ActivationName } from "./activation.ts";
 import { builtLayer, checkInput } from "./_layer_util.ts";
 import type { Layer } from "./layer.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode activationLayer}. */
 export interface ActivationLayerOptions {
@@ -31,6 +32,7 @@ export interface ActivationLayerOptions {
  * @returns The layer (no parameters).
  */
 export function activationLayer(name: ActivationName, options: ActivationLayerOptions = {}): Layer {
+  checkCall("activationLayer", arguments);
   const fn = activation(name);
   const layerName = options.name ?? name;
   return Object.freeze({

@@ -1,5 +1,6 @@
 import { poolLayer, type PoolOptions } from "./_pool.ts";
 import type { Layer } from "./layer.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode avgPool2d}. */
 export type AvgPool2dOptions = PoolOptions;
@@ -25,5 +26,6 @@ export type AvgPool2dOptions = PoolOptions;
  * @returns The layer (no parameters).
  */
 export function avgPool2d(options: AvgPool2dOptions): Layer {
+  checkCall("avgPool2d", arguments);
   return poolLayer("avg", options);
 }

@@ -9,6 +9,7 @@ import {
 } from "./_layer_util.ts";
 import type { Layer, StateSpec } from "./layer.ts";
 import type { ParamSpec } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode batchNorm}. */
 export interface BatchNormOptions {
@@ -77,6 +78,7 @@ export interface BatchNormOptions {
  * @returns The layer (build it for [h, w, c] or [c]).
  */
 export function batchNorm(options: BatchNormOptions = {}): Layer {
+  checkCall("batchNorm", arguments);
   const name = options.name ?? "bn";
   const what = `build batchNorm "${name}"`;
   const affine = options.affine ?? true;

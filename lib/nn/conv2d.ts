@@ -17,6 +17,7 @@ import {
 } from "./_layer_util.ts";
 import type { Layer } from "./layer.ts";
 import type { ParamSpec } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode conv2d}. */
 export interface Conv2dOptions {
@@ -90,6 +91,7 @@ export interface Conv2dOptions {
  * @returns The layer (build it for an input shape [h, w, cin]).
  */
 export function conv2d(options: Conv2dOptions): Layer {
+  checkCall("conv2d", arguments);
   const name = options?.name ?? "conv";
   const what = `build conv2d "${name}"`;
   const filters = options?.filters;

@@ -10,6 +10,7 @@ import {
 } from "./_layer_util.ts";
 import type { Layer } from "./layer.ts";
 import type { ParamSpec } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode dense}. */
 export interface DenseOptions {
@@ -56,6 +57,7 @@ export interface DenseOptions {
  * @returns The layer (build it for an input shape [in]).
  */
 export function dense(options: DenseOptions): Layer {
+  checkCall("dense", arguments);
   const name = options?.name ?? "linear";
   const what = `build dense "${name}"`;
   const units = options?.units;

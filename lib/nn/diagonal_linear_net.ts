@@ -1,6 +1,7 @@
 import { tf } from "../backend/mod.ts";
 import type { Model, Params, ParamSpec } from "./types.ts";
 import { checkInitSize } from "./_layer_util.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode diagonalLinearNet}. */
 export interface DiagonalLinearNetOptions {
@@ -58,6 +59,7 @@ export function diagonalLinearNet(
   inputDim: number,
   options: DiagonalLinearNetOptions = {},
 ): DiagonalLinearModel {
+  checkCall("diagonalLinearNet", arguments);
   const what = "build the diagonal linear net";
   if (!Number.isInteger(inputDim) || inputDim < 1) {
     throw new TypeError(

@@ -1,6 +1,7 @@
 import { checkState, PER_SAMPLE_IN_EVAL } from "./_compose.ts";
 import type { ModelState } from "./layer.ts";
 import type { Model } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * A model with BatchNorm seen in eval mode: a plain {@linkcode Model} whose `apply` normalizes
@@ -35,6 +36,7 @@ import type { Model } from "./types.ts";
  * @returns The model in eval mode.
  */
 export function evalMode(model: Model, state: ModelState): Model {
+  checkCall("evalMode", arguments);
   const what = "put the model in eval mode";
   if (!model || typeof model.applyEval !== "function" || !model.stateSpecs) {
     throw new TypeError(

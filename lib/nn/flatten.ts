@@ -1,6 +1,7 @@
 import { tf } from "../backend/mod.ts";
 import { builtLayer, checkInput } from "./_layer_util.ts";
 import type { Layer } from "./layer.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode flatten}. */
 export interface FlattenOptions {
@@ -29,6 +30,7 @@ export interface FlattenOptions {
  * @returns The layer (no parameters).
  */
 export function flatten(options: FlattenOptions = {}): Layer {
+  checkCall("flatten", arguments);
   const name = options.name ?? "flatten";
   return Object.freeze({
     name,

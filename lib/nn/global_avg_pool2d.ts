@@ -1,6 +1,7 @@
 import { tf } from "../backend/mod.ts";
 import { builtLayer, checkImageShape, checkInput } from "./_layer_util.ts";
 import type { Layer } from "./layer.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode globalAvgPool2d}. */
 export interface GlobalAvgPool2dOptions {
@@ -32,6 +33,7 @@ export interface GlobalAvgPool2dOptions {
  * @returns The layer (no parameters).
  */
 export function globalAvgPool2d(options: GlobalAvgPool2dOptions = {}): Layer {
+  checkCall("globalAvgPool2d", arguments);
   const name = options.name ?? "pool";
   return Object.freeze({
     name,

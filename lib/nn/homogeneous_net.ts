@@ -1,5 +1,6 @@
 import { type InitScheme, mlp } from "./mlp.ts";
 import type { Model } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode homogeneousNet}. */
 export interface HomogeneousNetOptions {
@@ -53,6 +54,7 @@ export function homogeneousNet(
   sizes: readonly number[],
   options: HomogeneousNetOptions = {},
 ): HomogeneousModel {
+  checkCall("homogeneousNet", arguments);
   const inner = mlp(sizes, {
     activation: "relu",
     bias: false,

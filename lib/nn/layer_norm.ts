@@ -8,6 +8,7 @@ import {
 } from "./_layer_util.ts";
 import type { Layer } from "./layer.ts";
 import type { ParamSpec } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode layerNorm}. */
 export interface LayerNormOptions {
@@ -55,6 +56,7 @@ export interface LayerNormOptions {
  * @returns The layer (build it for [h, w, c] or [d]).
  */
 export function layerNorm(options: LayerNormOptions = {}): Layer {
+  checkCall("layerNorm", arguments);
   const name = options.name ?? "ln";
   const what = `build layerNorm "${name}"`;
   const affine = options.affine ?? true;

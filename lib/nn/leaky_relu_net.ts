@@ -3,6 +3,7 @@ import { Rng, type Seed } from "../random/mod.ts";
 import type { HomogeneousModel } from "./homogeneous_net.ts";
 import type { Params, ParamSpec } from "./types.ts";
 import { checkInitSize } from "./_layer_util.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode leakyReluNet}. */
 export interface LeakyReluNetOptions {
@@ -60,6 +61,7 @@ export function leakyReluNet(
   width: number,
   options: LeakyReluNetOptions = {},
 ): HomogeneousModel {
+  checkCall("leakyReluNet", arguments);
   const what = "Cannot build the leaky ReLU net";
   const k = options.outputDim ?? 1;
   for (const [name, v] of [["inputDim", inputDim], ["width", width], ["outputDim", k]] as const) {

@@ -1,5 +1,6 @@
 import { poolLayer, type PoolOptions } from "./_pool.ts";
 import type { Layer } from "./layer.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode maxPool2d}. */
 export type MaxPool2dOptions = PoolOptions;
@@ -27,5 +28,6 @@ export type MaxPool2dOptions = PoolOptions;
  * @returns The layer (no parameters).
  */
 export function maxPool2d(options: MaxPool2dOptions): Layer {
+  checkCall("maxPool2d", arguments);
   return poolLayer("max", options);
 }

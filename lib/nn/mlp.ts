@@ -4,6 +4,7 @@ import { activation, type ActivationName, ACTIVATIONS } from "./activation.ts";
 import type { Model, Params, ParamSpec } from "./types.ts";
 import { pairReplicas } from "./_replicas.ts";
 import { checkInitSize } from "./_layer_util.ts";
+import { checkCall } from "../_checks.ts";
 
 /** How {@linkcode mlp} draws initial parameters (fan_in = the layer's input width). */
 export type InitScheme = "uniform" | "lecun" | "he" | "normal";
@@ -70,13 +71,20 @@ const INITS: readonly InitScheme[] = ["uniform", "lecun", "he", "normal"];
  * @returns The model.
  */
 export function mlp(sizes: readonly number[], options: MlpOptions = {}): Model {
+  checkCall("mlp", arguments);
   if (
     !Array.isArray(sizes) || sizes.length < 2 ||
     !sizes.every((s) => Number.isInteger(s) && s >= 1)
   ) {
+    // An undefined size is most often a property of a dataset still a Promise: say so.
+    const missing = Array.isArray(sizes) && sizes.some((s) => s === undefined);
     throw new TypeError(
       `Cannot build the MLP: sizes must be at least two positive integers, current value is ${
-        JSON.stringify(sizes)
+        Array.isArray(sizes) ? `[${sizes.map((s) => String(s)).join(",")}]` : JSON.stringify(sizes)
+      }${
+        missing
+          ? "; an undefined size often comes from a dataset not awaited (data.inputDim of fashionMnist(...) without await)"
+          : ""
       }`,
     );
   }

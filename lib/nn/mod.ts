@@ -21,6 +21,7 @@ export * from "./layer.ts";
 export * from "./conv2d.ts";
 export * from "./dense.ts";
 export * from "./flatten.ts";
+export type { PoolOptions } from "./_pool.ts";
 export * from "./avg_pool2d.ts";
 export * from "./max_pool2d.ts";
 export * from "./global_avg_pool2d.ts";

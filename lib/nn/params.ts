@@ -1,6 +1,7 @@
 import { tf } from "../backend/mod.ts";
 import type { Params, ParamSpec } from "./types.ts";
 import { checkTensorList, describeValue } from "./_tensor_list.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * The parameters as one float64 vector θ: the tensors' entries concatenated in order, row-major.
@@ -20,6 +21,7 @@ import { checkTensorList, describeValue } from "./_tensor_list.ts";
  * @returns A new Float64Array of length Σ sizes.
  */
 export async function flattenParams(params: Params): Promise<Float64Array> {
+  checkCall("flattenParams", arguments);
   checkTensorList(params, "params", "Cannot flatten the parameters");
   let size = 0;
   for (const p of params) size += p.size;
@@ -53,6 +55,7 @@ export function unflattenParams(
   vector: ArrayLike<number>,
   specs: readonly Pick<ParamSpec, "shape">[],
 ): Params {
+  checkCall("unflattenParams", arguments);
   const what = "Cannot unflatten the parameters";
   if (vector === null || typeof vector !== "object" || typeof vector.length !== "number") {
     throw new TypeError(
@@ -110,6 +113,7 @@ export function unflattenParams(
  * @param params The tensors.
  */
 export function disposeParams(params: Params | readonly Params[]): void {
+  checkCall("disposeParams", arguments);
   if (!Array.isArray(params)) {
     throw new TypeError(
       `Cannot dispose the parameters: params must be an array of tensors (or of such arrays), current value is ${
@@ -149,6 +153,7 @@ export function disposeParams(params: Params | readonly Params[]): void {
  * @returns Clones owned by the caller.
  */
 export function cloneParams(params: Params): Params {
+  checkCall("cloneParams", arguments);
   checkTensorList(params, "params", "Cannot copy the parameters");
   return params.map((p) => tf.clone(p));
 }

@@ -1,5 +1,6 @@
 import type { Params } from "./types.ts";
 import { checkTensorList } from "./_tensor_list.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * The Euclidean distance between two parameter sets, ‖θ − θ'‖₂ over all their entries (float64
@@ -22,6 +23,7 @@ import { checkTensorList } from "./_tensor_list.ts";
  * @returns ‖a − b‖₂.
  */
 export async function paramsDistance(a: Params, b: Params): Promise<number> {
+  checkCall("paramsDistance", arguments);
   const what = "Cannot measure the distance between parameters";
   if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) {
     throw new TypeError(

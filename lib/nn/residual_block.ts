@@ -13,6 +13,7 @@ import {
 import { batchNorm } from "./batch_norm.ts";
 import { conv2d } from "./conv2d.ts";
 import type { BuiltLayer, Layer } from "./layer.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode residualBlock}. */
 export interface ResidualBlockOptions {
@@ -89,6 +90,7 @@ export interface ResidualBlockOptions {
  * @returns The layer (build it for [h, w, cin]).
  */
 export function residualBlock(options: ResidualBlockOptions): Layer {
+  checkCall("residualBlock", arguments);
   const name = options?.name ?? "block";
   const what = `build residualBlock "${name}"`;
   const filters = options?.filters;

@@ -9,6 +9,7 @@ import type { Layer } from "./layer.ts";
 import { residualBlock } from "./residual_block.ts";
 import { sequential } from "./sequential.ts";
 import type { Model } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode resnet20}. */
 export interface Resnet20Options extends ConvNetOptions {
@@ -61,6 +62,7 @@ export interface Resnet20Options extends ConvNetOptions {
  * @returns The model.
  */
 export function resnet20(options: Resnet20Options = {}): Model {
+  checkCall("resnet20", arguments);
   const what = "build ResNet-20";
   const o = resolveConvNetOptions(what, options, { inputShape: [32, 32, 3], norm: "batch" });
   const blocks = options.blocks ?? 3;

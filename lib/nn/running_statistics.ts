@@ -2,6 +2,7 @@ import { tf } from "../backend/mod.ts";
 import type { Dataset } from "../data/mod.ts";
 import type { ModelState } from "./layer.ts";
 import type { Model, Params } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode runningStatistics}. */
 export interface RunningStatisticsOptions {
@@ -48,6 +49,7 @@ export function runningStatistics(
   data: Dataset,
   options: RunningStatisticsOptions = {},
 ): ModelState {
+  checkCall("runningStatistics", arguments);
   const what = "compute running statistics";
   if (!model || typeof model.updateState !== "function" || typeof model.initState !== "function") {
     throw new TypeError(

@@ -3,6 +3,7 @@ import type { Seed } from "../random/mod.ts";
 import type { ActivationName } from "./activation.ts";
 import { mlp } from "./mlp.ts";
 import type { Model, Params } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode scaleInvariantNet}. */
 export interface ScaleInvariantNetOptions {
@@ -65,6 +66,7 @@ export function scaleInvariantNet(
   sizes: readonly number[],
   options: ScaleInvariantNetOptions = {},
 ): ScaleInvariantModel {
+  checkCall("scaleInvariantNet", arguments);
   const inner = mlp(sizes, {
     activation: options.activation ?? "tanh",
     bias: options.bias,

@@ -3,6 +3,7 @@ import { checkState, compose, PER_SAMPLE_IN_EVAL } from "./_compose.ts";
 import { checkInput, checkParamCount } from "./_layer_util.ts";
 import type { BuiltLayer, Layer, LayerApplyOptions, ModelState } from "./layer.ts";
 import type { Model, Params } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode sequential}. */
 export interface SequentialOptions {
@@ -60,6 +61,7 @@ export function sequential(
   layers: readonly Layer[],
   options: SequentialOptions = {},
 ): Model {
+  checkCall("sequential", arguments);
   const what = "build the sequential model";
   if (
     !Array.isArray(inputShape) || inputShape.length < 1 ||

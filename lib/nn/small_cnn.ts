@@ -10,6 +10,7 @@ import type { Layer } from "./layer.ts";
 import { maxPool2d } from "./max_pool2d.ts";
 import { sequential } from "./sequential.ts";
 import type { Model } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode smallCnn}. */
 export interface SmallCnnOptions extends ConvNetOptions {
@@ -48,6 +49,7 @@ export interface SmallCnnOptions extends ConvNetOptions {
  * @returns The model.
  */
 export function smallCnn(options: SmallCnnOptions = {}): Model {
+  checkCall("smallCnn", arguments);
   const what = "build the small CNN";
   const o = resolveConvNetOptions(what, options, { inputShape: [28, 28, 1], norm: "none" });
   const pool = options.pool ?? "max";

@@ -1,6 +1,7 @@
 import { mlp } from "./mlp.ts";
 import type { ActivationName } from "./activation.ts";
 import type { Model } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode twoLayerNet}. */
 export interface TwoLayerNetOptions {
@@ -50,6 +51,7 @@ export function twoLayerNet(
   width: number,
   options: TwoLayerNetOptions = {},
 ): Model {
+  checkCall("twoLayerNet", arguments);
   const scaling = options.scaling ?? "mean-field";
   if (!["mean-field", "ntk", "standard"].includes(scaling)) {
     throw new TypeError(

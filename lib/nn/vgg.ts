@@ -9,6 +9,7 @@ import type { Layer } from "./layer.ts";
 import { maxPool2d } from "./max_pool2d.ts";
 import { sequential } from "./sequential.ts";
 import type { Model } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode vgg}. */
 export interface VggOptions extends ConvNetOptions {
@@ -63,6 +64,7 @@ const VGG11_QUARTER: readonly (number | "M")[] = [
  * @returns The model.
  */
 export function vgg(options: VggOptions = {}): Model {
+  checkCall("vgg", arguments);
   const what = "build the VGG network";
   const o = resolveConvNetOptions(what, options, { inputShape: [32, 32, 3], norm: "none" });
   const config = options.layers ?? VGG11_QUARTER;

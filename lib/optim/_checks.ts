@@ -1,37 +1,28 @@
 /**
- * Hyperparameter checks shared by the optimizers. Private to optim/.
+ * Hyperparameter checks shared by the optimizers, on top of minima's generic checks
+ * (`lib/_checks.ts`): the optimizer's name makes the context, "Cannot create adam". Private to
+ * optim/.
  *
  * @module
  */
+import { checkPositive as positive, mustBe } from "../_checks.ts";
 
 /** Checks a learning rate: a positive finite number. */
 export function checkLr(lr: unknown, name: string): number {
-  if (typeof lr !== "number" || !(lr > 0) || !Number.isFinite(lr)) {
-    throw new RangeError(
-      `Cannot create ${name}: lr must be a positive number, current value is ${lr}`,
-    );
-  }
-  return lr;
+  return positive(lr, "lr", `Cannot create ${name}`, "a positive number", { shown: "text" });
 }
 
 /** Checks a decay rate in [0, 1) (momentum, β₁, β₂). */
 export function checkRate(value: unknown, what: string, name: string): number {
   if (typeof value !== "number" || !(value >= 0 && value < 1)) {
-    throw new RangeError(
-      `Cannot create ${name}: ${what} must be in [0, 1), current value is ${value}`,
-    );
+    mustBe(value, what, `Cannot create ${name}`, "in [0, 1)", { shown: "text" });
   }
   return value;
 }
 
 /** Checks a positive finite number (ε). */
 export function checkPositive(value: unknown, what: string, name: string): number {
-  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(
-      `Cannot create ${name}: ${what} must be a positive number, current value is ${value}`,
-    );
-  }
-  return value;
+  return positive(value, what, `Cannot create ${name}`, "a positive number", { shown: "text" });
 }
 
 /** Checks that an optimizer got the number of gradients it consumes. */

@@ -2,6 +2,7 @@ import { checkLr, checkPositive, checkRate } from "./_checks.ts";
 import { chain, scale, scaleByAdam } from "./gradient_transformations.ts";
 import { optimizerFrom } from "./optimizer_from.ts";
 import type { Optimizer } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode adam}. */
 export interface AdamOptions {
@@ -50,6 +51,7 @@ export interface AdamOptions {
  * @returns The optimizer; its state is { inner: [{ count, mu, nu }, {}] }.
  */
 export function adam(options: AdamOptions): Optimizer {
+  checkCall("adam", arguments);
   const name = "adam";
   const lr = checkLr(options?.lr, name);
   const beta1 = checkRate(options.beta1 ?? 0.9, "beta1", name);

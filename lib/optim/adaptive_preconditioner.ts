@@ -1,6 +1,7 @@
 import { tf } from "../backend/mod.ts";
 import type { Params } from "../nn/mod.ts";
 import type { Optimizer, OptimizerState } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 // Wrappers that keep their base optimizer's state and hyperparameters as they are.
 const KEEP_STATE_PREFIX = "label-noise-", KEEP_STATE_SUFFIX = "+wd";
@@ -57,6 +58,7 @@ const isTensor = (t: unknown): t is tf.Tensor => t instanceof tf.Tensor && !t.is
  * @returns P, one tensor per parameter tensor and of its shape, owned by the caller.
  */
 export function adaptivePreconditioner(optimizer: Optimizer, state: OptimizerState): Params {
+  checkCall("adaptivePreconditioner", arguments);
   const what = "compute the adaptive preconditioner";
   const name = typeof optimizer?.name === "string" ? baseName(optimizer.name) : "";
   if (name !== "adam" && name !== "rmsprop") {

@@ -1,6 +1,7 @@
 import { tf } from "../backend/mod.ts";
 import type { Params } from "../nn/mod.ts";
 import { checkTensorList } from "../nn/_internal.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * θ + updates, as new tensors (optax's `apply_updates`); neither argument is modified.
@@ -21,6 +22,7 @@ import { checkTensorList } from "../nn/_internal.ts";
  * @returns The new parameters, owned by the caller.
  */
 export function applyUpdates(params: Params, updates: Params): Params {
+  checkCall("applyUpdates", arguments);
   checkTensorList(params, "params", "Cannot apply the updates");
   checkTensorList(updates, "updates", "Cannot apply the updates");
   if (params.length !== updates.length) {

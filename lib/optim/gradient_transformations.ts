@@ -1,6 +1,7 @@
 import { tf } from "../backend/mod.ts";
 import type { Params } from "../nn/mod.ts";
 import type { GradientTransformation, OptimizerState } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 // optax's building blocks. Each `update` maps incoming updates u to outgoing ones and returns a
 // new state; none mutates or disposes its arguments. Named optimizers chain them.
@@ -25,6 +26,7 @@ const zerosLike = (params: Params): Params => params.map((p) => tf.zerosLike(p))
  * @returns The transformation (stateless).
  */
 export function scale(c: number): GradientTransformation<Record<string, never>> {
+  checkCall("scale", arguments);
   return {
     init: () => ({}),
     update: (updates, state) => ({ updates: updates.map((u) => tf.mul(u, c)), state }),
@@ -61,6 +63,7 @@ export function traceMomentum(
   momentum: number,
   nesterov = false,
 ): GradientTransformation<TraceState> {
+  checkCall("traceMomentum", arguments);
   return {
     init: (params) => ({ trace: zerosLike(params) }),
     update: (updates, state) => {
@@ -111,6 +114,7 @@ export function scaleByAdam(
   beta2: number,
   eps: number,
 ): GradientTransformation<AdamState> {
+  checkCall("scaleByAdam", arguments);
   return {
     init: (params) => ({ count: 0, mu: zerosLike(params), nu: zerosLike(params) }),
     update: (updates, state) => {
@@ -157,6 +161,7 @@ export interface RmsState extends OptimizerState {
  * @returns The transformation.
  */
 export function scaleByRms(decay: number, eps: number): GradientTransformation<RmsState> {
+  checkCall("scaleByRms", arguments);
   return {
     init: (params) => ({ nu: zerosLike(params) }),
     update: (updates, state) => {
@@ -195,6 +200,7 @@ export interface ChainState extends OptimizerState {
  * @returns The composed transformation.
  */
 export function chain(...transforms: GradientTransformation[]): GradientTransformation<ChainState> {
+  checkCall("chain", arguments);
   return {
     init: (params) => ({ inner: transforms.map((t) => t.init(params)) }),
     update: (updates, state, params, context) => {

@@ -2,6 +2,7 @@ import { checkLr, checkRate } from "./_checks.ts";
 import { chain, scale, traceMomentum } from "./gradient_transformations.ts";
 import { optimizerFrom } from "./optimizer_from.ts";
 import type { Optimizer } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode heavyBall} and {@linkcode nesterov}. */
 export interface MomentumOptions {
@@ -37,6 +38,7 @@ export interface MomentumOptions {
  * @returns The optimizer; its state is the velocity.
  */
 export function heavyBall(options: MomentumOptions): Optimizer {
+  checkCall("heavyBall", arguments);
   const lr = checkLr(options?.lr, "heavyBall");
   const momentum = checkRate(options.momentum ?? 0.9, "momentum", "heavyBall");
   return optimizerFrom("heavy-ball", chain(traceMomentum(momentum), scale(-lr)), {
@@ -63,6 +65,7 @@ export function heavyBall(options: MomentumOptions): Optimizer {
  * @returns The optimizer; its state is the velocity.
  */
 export function nesterov(options: MomentumOptions): Optimizer {
+  checkCall("nesterov", arguments);
   const lr = checkLr(options?.lr, "nesterov");
   const momentum = checkRate(options.momentum ?? 0.9, "momentum", "nesterov");
   return optimizerFrom("nesterov", chain(traceMomentum(momentum, true), scale(-lr)), {

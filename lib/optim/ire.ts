@@ -9,6 +9,7 @@ import {
 import { checkRate } from "./_checks.ts";
 import { flatten, unflatten } from "./_norms.ts";
 import type { Optimizer, OptimizerState, OptimizerStep, StepContext } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode ire}. */
 export interface IreOptions {
@@ -106,6 +107,7 @@ export function ire<S extends OptimizerState>(
   base: Optimizer<S>,
   options: IreOptions,
 ): Optimizer<IreState<S>> {
+  checkCall("ire", arguments);
   const what = "create ire";
   if (!base || typeof base.update !== "function" || typeof base.init !== "function") {
     throw new TypeError(

@@ -2,6 +2,7 @@ import { tf } from "../backend/mod.ts";
 import { checkPositive } from "./_checks.ts";
 import { sgd } from "./sgd.ts";
 import type { Batch, Optimizer, OptimizerState } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode labelNoise}. */
 export interface LabelNoiseOptions {
@@ -45,6 +46,7 @@ export function labelNoise<S extends OptimizerState>(
   opt: Optimizer<S>,
   options: LabelNoiseOptions,
 ): Optimizer<S> {
+  checkCall("labelNoise", arguments);
   const what = "create labelNoise";
   if (!opt || typeof opt.update !== "function" || typeof opt.init !== "function") {
     throw new TypeError(
@@ -131,6 +133,7 @@ export interface LabelNoiseSgdOptions {
  * @returns The optimizer (stateless).
  */
 export function labelNoiseSgd(options: LabelNoiseSgdOptions): Optimizer {
+  checkCall("labelNoiseSgd", arguments);
   return labelNoise(sgd({ lr: options?.lr }), {
     std: options.std,
     distribution: options.distribution,

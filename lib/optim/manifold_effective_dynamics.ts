@@ -1,5 +1,6 @@
 import type { ManifoldToy } from "./manifold_toy.ts";
 import type { Optimizer } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode manifoldEffectiveDynamics}. */
 export interface ManifoldEffectiveDynamicsOptions {
@@ -114,6 +115,7 @@ export function manifoldEffectiveDynamics(
   optimizer: Optimizer,
   options: ManifoldEffectiveDynamicsOptions = {},
 ): ManifoldEffectiveDynamicsResult {
+  checkCall("manifoldEffectiveDynamics", arguments);
   const what = "derive the effective dynamics";
   if (!toy || typeof toy.h !== "function") {
     throw new TypeError(

@@ -1,3 +1,4 @@
+import { checkCall } from "../_checks.ts";
 /** Options for {@linkcode manifoldToy}. */
 export interface ManifoldToyOptions {
   /**
@@ -83,6 +84,7 @@ export interface ManifoldToy {
  * @returns The toy.
  */
 export function manifoldToy(options: ManifoldToyOptions = {}): ManifoldToy {
+  checkCall("manifoldToy", arguments);
   const what = "build the manifold toy";
   const coefficients = options.curvature ?? [1, 0, 1];
   if (

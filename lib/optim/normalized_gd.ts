@@ -4,6 +4,7 @@ import { checkLr } from "./_checks.ts";
 import { chain, scale } from "./gradient_transformations.ts";
 import { optimizerFrom } from "./optimizer_from.ts";
 import type { GradientTransformation, Optimizer } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * Normalizes updates by their global ℓ₂ norm over all tensors: u ↦ u/‖u‖ (a zero update stays
@@ -23,6 +24,7 @@ import type { GradientTransformation, Optimizer } from "./types.ts";
  * @returns The transformation (stateless).
  */
 export function normalizeByGlobalNorm(): GradientTransformation<Record<string, never>> {
+  checkCall("normalizeByGlobalNorm", arguments);
   return {
     init: () => ({}),
     update: (updates, state) => {
@@ -65,6 +67,7 @@ export interface NormalizedGdOptions {
  * @returns The optimizer (stateless).
  */
 export function normalizedGd(options: NormalizedGdOptions): Optimizer {
+  checkCall("normalizedGd", arguments);
   const lr = checkLr(options?.lr, "normalizedGd");
   return optimizerFrom("normalized-gd", chain(normalizeByGlobalNorm(), scale(-lr)), {
     hyperparameters: { lr },

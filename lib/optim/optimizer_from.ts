@@ -1,6 +1,7 @@
 import { tf } from "../backend/mod.ts";
 import { checkGradientCount } from "./_checks.ts";
 import type { GradientTransformation, Optimizer, OptimizerState } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode optimizerFrom}. */
 export interface OptimizerFromOptions {
@@ -38,6 +39,7 @@ export function optimizerFrom<S extends OptimizerState>(
   transform: GradientTransformation<S>,
   options: OptimizerFromOptions = {},
 ): Optimizer<S> {
+  checkCall("optimizerFrom", arguments);
   const optimizer: Optimizer<S> = {
     name,
     hyperparameters: Object.freeze({ ...(options.hyperparameters ?? {}) }),

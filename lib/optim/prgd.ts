@@ -2,6 +2,7 @@ import { tf } from "../backend/mod.ts";
 import { checkGradientCount, checkLr } from "./_checks.ts";
 import { globalNorm } from "./_norms.ts";
 import type { Optimizer, OptimizerState } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode prgd}. */
 export interface PrgdOptions {
@@ -58,6 +59,7 @@ export interface PrgdState extends OptimizerState {
  * @returns The optimizer; its state counts the steps.
  */
 export function prgd(options: PrgdOptions): Optimizer<PrgdState> {
+  checkCall("prgd", arguments);
   const name = "prgd";
   const lr = checkLr(options?.lr, name);
   const radius = options.radius ?? 1;

@@ -2,6 +2,7 @@ import { checkLr, checkPositive, checkRate } from "./_checks.ts";
 import { chain, scale, scaleByRms } from "./gradient_transformations.ts";
 import { optimizerFrom } from "./optimizer_from.ts";
 import type { Optimizer } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode rmsprop}. */
 export interface RmspropOptions {
@@ -41,6 +42,7 @@ export interface RmspropOptions {
  * @returns The optimizer; its state is { inner: [{ nu }, {}] }.
  */
 export function rmsprop(options: RmspropOptions): Optimizer {
+  checkCall("rmsprop", arguments);
   const name = "rmsprop";
   const lr = checkLr(options?.lr, name);
   const decay = checkRate(options.decay ?? 0.99, "decay", name);

@@ -1,5 +1,6 @@
 import { tf } from "../backend/mod.ts";
 import type { GradientTransformation, OptimizerState } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** State of {@linkcode scaleBySchedule}: the steps taken. */
 export interface ScheduleState extends OptimizerState {
@@ -35,6 +36,7 @@ export interface ScheduleState extends OptimizerState {
 export function scaleBySchedule(
   schedule: (step: number) => number,
 ): GradientTransformation<ScheduleState> {
+  checkCall("scaleBySchedule", arguments);
   if (typeof schedule !== "function") {
     throw new TypeError(
       `Cannot create scaleBySchedule: schedule must be a function of the step, current value is ${schedule}`,

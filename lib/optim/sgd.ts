@@ -2,6 +2,7 @@ import { checkLr } from "./_checks.ts";
 import { scale } from "./gradient_transformations.ts";
 import { optimizerFrom } from "./optimizer_from.ts";
 import type { Optimizer } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode sgd} and {@linkcode gd}. */
 export interface SgdOptions {
@@ -29,6 +30,7 @@ export interface SgdOptions {
  * @returns The optimizer (stateless).
  */
 export function sgd(options: SgdOptions): Optimizer {
+  checkCall("sgd", arguments);
   const lr = checkLr(options?.lr, "sgd");
   return optimizerFrom("sgd", scale(-lr), { hyperparameters: { lr } });
 }
@@ -49,6 +51,7 @@ export function sgd(options: SgdOptions): Optimizer {
  * @returns The optimizer (stateless).
  */
 export function gd(options: SgdOptions): Optimizer {
+  checkCall("gd", arguments);
   const lr = checkLr(options?.lr, "gd");
   return optimizerFrom("gd", scale(-lr), { hyperparameters: { lr }, fullBatch: true });
 }

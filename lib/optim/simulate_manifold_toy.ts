@@ -5,6 +5,7 @@ import { Rng, type Seed } from "../random/mod.ts";
 import type { ManifoldToy } from "./manifold_toy.ts";
 import { checkOptimizer, OptimizerStepper } from "./_stepping.ts";
 import type { Optimizer } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode simulateManifoldToy}. */
 export interface SimulateManifoldToyOptions {
@@ -116,6 +117,7 @@ export async function simulateManifoldToy(
   optimizer: Optimizer,
   options: SimulateManifoldToyOptions = {},
 ): Promise<SimulateManifoldToyResult> {
+  checkCall("simulateManifoldToy", arguments);
   const what = "simulate the manifold toy";
   if (!toy || typeof toy.h !== "function" || !Array.isArray(toy.curvature)) {
     throw new TypeError(

@@ -1,5 +1,6 @@
 import type { Row } from "../_types.ts";
 import type { SymbolicLoss, SymbolicPoint } from "../landscape/mod.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode symbolicGradientDescent}. */
 export interface SymbolicGradientDescentOptions {
@@ -83,6 +84,7 @@ export function symbolicGradientDescent(
   x0: SymbolicPoint,
   options: SymbolicGradientDescentOptions,
 ): SymbolicGradientDescentResult {
+  checkCall("symbolicGradientDescent", arguments);
   const what = "Cannot run gradient descent on the symbolic loss";
   if (
     !loss || typeof loss !== "object" || typeof loss.gradient !== "function" ||

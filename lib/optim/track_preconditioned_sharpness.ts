@@ -6,6 +6,7 @@ import {
 import { disposeParams } from "../nn/mod.ts";
 import { adaptivePreconditioner } from "./adaptive_preconditioner.ts";
 import type { TrackerContext } from "./train.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * A tracker for `train` that records the preconditioned sharpness λ_max(P⁻¹H) of an adaptive
@@ -40,6 +41,7 @@ import type { TrackerContext } from "./train.ts";
 export function trackPreconditionedSharpness(
   options: Omit<PreconditionedSharpnessOptions, "startVector"> = {},
 ): (context: TrackerContext) => Promise<SharpnessResult | number> {
+  checkCall("trackPreconditionedSharpness", arguments);
   let previous: Float64Array | undefined;
   return async (context: TrackerContext) => {
     if (context.step === 0) return NaN;

@@ -15,6 +15,7 @@ import {
 } from "../landscape/_internal.ts";
 import { checkOptimizer, OptimizerStepper, stateTensors } from "./_stepping.ts";
 import type { Batch, Optimizer, OptimizerState, StepContext } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Where training stands, handed to every tracker. */
 export interface TrackerContext extends ObjectivePoint {
@@ -269,6 +270,7 @@ export async function train<
   optimizer: Optimizer,
   options: TrainOptions<Tracked, Tags> = {},
 ): Promise<TrainResult<Tracked, Tags>> {
+  checkCall("train", arguments);
   const what = "train";
   checkObjective(objective, what);
   checkOptimizer(optimizer, what);

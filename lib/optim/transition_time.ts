@@ -1,4 +1,5 @@
 import type { Row } from "../_types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode transitionTime}. */
 export interface TransitionTimeOptions {
@@ -65,6 +66,7 @@ export function transitionTime(
   rows: readonly Row[],
   options: TransitionTimeOptions = {},
 ): TransitionTimeResult {
+  checkCall("transitionTime", arguments);
   const what = "find the transition time";
   const xKey = options.x ?? "step", yKey = options.y ?? "test_accuracy";
   for (const [name, key] of [["x", xKey], ["y", yKey]] as const) {

@@ -1,6 +1,7 @@
 import { tf } from "../backend/mod.ts";
 import type { Params } from "../nn/mod.ts";
 import type { GradientTransformation, Optimizer, OptimizerState, OptimizerStep } from "./types.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Optimizers for which θ ← θ − η(g + λθ) holds, so η·λ < 1 is needed to keep θ's sign. */
 const PLAIN_STEP = new Set(["sgd", "gd", "heavy-ball", "nesterov", "label-noise-sgd"]);
@@ -34,6 +35,7 @@ function checkDecay(decay: unknown, what: string): number {
  * @returns The transformation (stateless).
  */
 export function addDecayedWeights(decay: number): GradientTransformation<Record<string, never>> {
+  checkCall("addDecayedWeights", arguments);
   const lambda = checkDecay(decay, "create addDecayedWeights");
   return {
     init: () => ({}),
@@ -82,6 +84,7 @@ export function weightDecay<S extends OptimizerState>(
   opt: Optimizer<S>,
   options: WeightDecayOptions,
 ): Optimizer<S> {
+  checkCall("weightDecay", arguments);
   const what = "create weightDecay";
   if (!opt || typeof opt.update !== "function" || typeof opt.init !== "function") {
     throw new TypeError(

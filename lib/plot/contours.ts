@@ -1,5 +1,6 @@
 import type { Row } from "../_types.ts";
 import { checkRows } from "./_build.ts";
+import { checkCall } from "../_checks.ts";
 
 /** A rectilinear grid of values z(x, y), as read from flat records. */
 export interface Grid {
@@ -44,6 +45,7 @@ export interface ContourSegment {
  * @returns The grid.
  */
 export function gridFromRows(rows: Row[], x: string, y: string, z: string): Grid {
+  checkCall("gridFromRows", arguments);
   checkRows(rows, {}, "contour grid");
   for (const [name, field] of [["x", x], ["y", y], ["z", z]] as const) {
     if (typeof field !== "string") {
@@ -91,6 +93,7 @@ export function gridFromRows(rows: Row[], x: string, y: string, z: string): Grid
  * @returns The segments.
  */
 export function contourSegments(grid: Grid, levels: number[]): ContourSegment[] {
+  checkCall("contourSegments", arguments);
   const what = "Cannot draw the contours";
   const { xs, ys, z } = (grid ?? {}) as Partial<Grid>;
   if (

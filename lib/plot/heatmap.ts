@@ -3,6 +3,7 @@ import type { ChartOptions, VegaLiteSpec } from "./spec.ts";
 import { checkRows, fieldRef, header, nonFiniteNotes } from "./_build.ts";
 import { texToUnicode } from "./tex.ts";
 import { contourSegments, gridFromRows } from "./contours.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode heatmap}. */
 export interface HeatmapOptions extends ChartOptions {
@@ -46,6 +47,7 @@ export interface HeatmapOptions extends ChartOptions {
  * @returns A Vega-Lite spec.
  */
 export function heatmap(data: Row[], options: HeatmapOptions): VegaLiteSpec {
+  checkCall("heatmap", arguments);
   if (
     ["x", "y", "z"].some((k) =>
       typeof (options as unknown as Record<string, unknown>)?.[k] !== "string"

@@ -2,6 +2,7 @@ import type { Row } from "../_types.ts";
 import type { ChartOptions, VegaLiteSpec } from "./spec.ts";
 import { checkRows, cleanRows, fieldRef, header, nonFiniteNotes } from "./_build.ts";
 import { texToUnicode } from "./tex.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode histogram}. */
 export interface HistogramOptions extends ChartOptions {
@@ -38,6 +39,7 @@ export interface HistogramOptions extends ChartOptions {
  * @returns A Vega-Lite spec.
  */
 export function histogram(data: Row[], options: HistogramOptions): VegaLiteSpec {
+  checkCall("histogram", arguments);
   if (typeof options?.field !== "string") {
     throw new TypeError(
       'Cannot build the histogram: options.field must be a field name, e.g. { field: "x" }',

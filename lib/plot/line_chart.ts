@@ -2,6 +2,7 @@ import type { Row } from "../_types.ts";
 import type { ChartOptions, ReferenceRule, VegaLiteSpec } from "./spec.ts";
 import { checkRows, cleanRows, fieldRef, header, nonFiniteNotes, ruleLayers } from "./_build.ts";
 import { texToUnicode } from "./tex.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode lineChart}. */
 export interface LineChartOptions extends ChartOptions {
@@ -66,6 +67,7 @@ export const DOWNSAMPLE_TO = 4_000;
  * @returns A Vega-Lite spec.
  */
 export function lineChart(data: Row[], options: LineChartOptions): VegaLiteSpec {
+  checkCall("lineChart", arguments);
   const ys = Array.isArray(options?.y) ? options.y : [options?.y];
   if (typeof options?.x !== "string" || ys.length === 0 || ys.some((y) => typeof y !== "string")) {
     throw new TypeError(

@@ -1,5 +1,6 @@
 import { isVegaLiteSpec, type VegaLiteSpec } from "./spec.ts";
 import { header } from "./_build.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * Draws several charts on the same axes: their layers are concatenated under the first chart's
@@ -19,6 +20,7 @@ import { header } from "./_build.ts";
  * @returns One layered spec.
  */
 export function overlay(...specs: VegaLiteSpec[]): VegaLiteSpec {
+  checkCall("overlay", arguments);
   if (specs.length === 0) {
     throw new TypeError("Cannot overlay charts: give at least one spec");
   }

@@ -2,6 +2,7 @@ import type { Row } from "../_types.ts";
 import type { ChartOptions, ReferenceRule, VegaLiteSpec } from "./spec.ts";
 import { checkRows, cleanRows, fieldRef, header, nonFiniteNotes, ruleLayers } from "./_build.ts";
 import { texToUnicode } from "./tex.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode scatter}. */
 export interface ScatterOptions extends ChartOptions {
@@ -42,6 +43,7 @@ export interface ScatterOptions extends ChartOptions {
  * @returns A Vega-Lite spec.
  */
 export function scatter(data: Row[], options: ScatterOptions): VegaLiteSpec {
+  checkCall("scatter", arguments);
   if (typeof options?.x !== "string" || typeof options?.y !== "string") {
     throw new TypeError(
       'Cannot build the scatter plot: options.x and options.y must be field names, e.g. { x: "a", y: "s" }',

@@ -1,3 +1,4 @@
+import { checkCall } from "../_checks.ts";
 /** The Vega-Lite v5 schema every minima spec declares (JupyterLab and VS Code render v5). */
 export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
@@ -50,6 +51,7 @@ export interface ChartOptions {
  * @returns Whether it is a showable spec.
  */
 export function isVegaLiteSpec(value: unknown): value is VegaLiteSpec {
+  checkCall("isVegaLiteSpec", arguments);
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const spec = value as Record<string, unknown>;
   return typeof spec.$schema === "string" && /vega-lite/.test(spec.$schema) &&

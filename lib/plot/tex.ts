@@ -1,3 +1,4 @@
+import { checkCall } from "../_checks.ts";
 /**
  * Simple TeX in chart labels, as Unicode math: charts are drawn by Vega (in the notebook, in SVG,
  * PNG and PDF), which has no TeX renderer, but most labels need only Greek letters, a few
@@ -126,6 +127,7 @@ const SUBSCRIPT: Record<string, string> = Object.fromEntries(
  * @returns The label with its TeX as Unicode.
  */
 export function texToUnicode(text: string): string {
+  checkCall("texToUnicode", arguments);
   if (typeof text !== "string") return text;
   let out = "";
   let i = 0;

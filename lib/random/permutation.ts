@@ -1,4 +1,5 @@
 import type { Rng } from "./rng.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * A uniformly random permutation of 0..n−1 (Fisher–Yates).
@@ -17,6 +18,7 @@ import type { Rng } from "./rng.ts";
  * @returns The permutation.
  */
 export function permutation(rng: Rng, n: number): Int32Array {
+  checkCall("permutation", arguments);
   if (!Number.isInteger(n) || n < 0) {
     throw new RangeError(
       `Cannot draw a permutation: n must be a non-negative integer, current value is ${n}`,
@@ -51,6 +53,7 @@ export function permutation(rng: Rng, n: number): Int32Array {
  * @returns The indices.
  */
 export function sampleWithoutReplacement(rng: Rng, n: number, k: number): Int32Array {
+  checkCall("sampleWithoutReplacement", arguments);
   if (!Number.isInteger(n) || n < 0) {
     throw new RangeError(
       `Cannot sample without replacement: n must be a non-negative integer, current value is ${n}`,

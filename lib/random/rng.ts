@@ -1,4 +1,5 @@
 import { ZIGGURAT_R, zigguratRatio, zigguratX } from "./_ziggurat.ts";
+import { checkCall } from "../_checks.ts";
 
 /** A seed: a non-negative integer, or a string hashed to one (`"run-3"`). */
 export type Seed = number | string;
@@ -295,6 +296,7 @@ function rotl(x: number, k: number): number {
  * @returns An integer in [0, 2^53).
  */
 export function seedToInteger(seed: Seed): number {
+  checkCall("seedToInteger", arguments);
   if (typeof seed === "string") {
     let h = 0x811c9dc5;
     for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 0x01000193);

@@ -1,4 +1,5 @@
 import type { Rng } from "./rng.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode stable}. */
 export interface StableOptions {
@@ -40,6 +41,7 @@ export interface StableOptions {
  * @returns One draw.
  */
 export function stable(rng: Rng, alpha: number, options: StableOptions = {}): number {
+  checkCall("stable", arguments);
   const beta = options.beta ?? 0;
   const scale = options.scale ?? 1;
   checkStable(alpha, beta, scale);
@@ -70,6 +72,7 @@ export function fillStable<T extends Float32Array | Float64Array>(
   alpha: number,
   options: StableOptions = {},
 ): T {
+  checkCall("fillStable", arguments);
   const beta = options.beta ?? 0;
   const scale = options.scale ?? 1;
   checkStable(alpha, beta, scale);

@@ -2,6 +2,7 @@ import type { GradientOracle } from "./gradient_oracle.ts";
 import type { OptimizerSde } from "./optimizer_sde.ts";
 import { checkOracle, oracleOps, zeroMomentsState } from "./_oracle_ops.ts";
 import { checkBatchSize, checkBeta, checkPositive } from "./_hyper.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode adamSde}. */
 export interface AdamSdeOptions {
@@ -73,6 +74,7 @@ export interface AdamSdeOptions {
  * @returns The SDE terms (state [θ, m, v]), with its time per step η².
  */
 export function adamSde(oracle: GradientOracle, options: AdamSdeOptions = {}): OptimizerSde {
+  checkCall("adamSde", arguments);
   const what = "the Adam SDE";
   checkOracle(oracle, what);
   const lr = options.lr ?? 1e-3, beta1 = options.beta1 ?? 0.9, beta2 = options.beta2 ?? 0.999;

@@ -2,6 +2,7 @@ import { Rng, type Seed } from "../random/mod.ts";
 import type { NoisePath } from "./noise_path.ts";
 import { checkFinite, checkIncrement, checkPositiveInteger, pathSeed } from "./_path_util.ts";
 import { fillScaledNormals } from "./_normals.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode brownianPath}. */
 export interface BrownianPathOptions {
@@ -60,6 +61,7 @@ export interface BrownianPathOptions {
  * @returns The path.
  */
 export function brownianPath(options: BrownianPathOptions = {}): NoisePath {
+  checkCall("brownianPath", arguments);
   const what = "a Brownian path";
   const particles = options.particles ?? 1, dim = options.dim ?? 1;
   checkPositiveInteger(`create ${what}`, "particles", particles);

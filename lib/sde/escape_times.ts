@@ -4,6 +4,7 @@ import type { NoisePath } from "./noise_path.ts";
 import type { SdeProblem } from "./sde_terms.ts";
 import type { SdeSolver } from "./sde_solver.ts";
 import { prepare, run } from "./_integrate.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode escapeTimes}. */
 export interface EscapeTimesOptions {
@@ -101,6 +102,7 @@ export async function escapeTimes(
   hasEscaped: (x: Float64Array, particle: number) => boolean,
   options: EscapeTimesOptions = {},
 ): Promise<EscapeTimesResult> {
+  checkCall("escapeTimes", arguments);
   const what = "compute escape times";
   if (typeof hasEscaped !== "function") {
     throw new TypeError(

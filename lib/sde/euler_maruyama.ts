@@ -1,4 +1,5 @@
 import type { SdeSolver, SolverContext } from "./sde_solver.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * The Euler–Maruyama scheme: X_{n+1} = X_n + f(t_n, X_n)h + G(t_n, X_n)ΔW_n. Strong order 1/2
@@ -21,6 +22,7 @@ import type { SdeSolver, SolverContext } from "./sde_solver.ts";
  * @returns The solver.
  */
 export function eulerMaruyama(): SdeSolver {
+  checkCall("eulerMaruyama", arguments);
   return {
     name: "euler-maruyama",
     strongOrder: 0.5,

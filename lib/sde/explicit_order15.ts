@@ -1,4 +1,5 @@
 import type { SdeSolver, SolverContext } from "./sde_solver.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * An explicit (derivative-free) scheme of strong order 1.5 and weak order 2 for diagonal and
@@ -31,6 +32,7 @@ import type { SdeSolver, SolverContext } from "./sde_solver.ts";
  * @returns The solver.
  */
 export function explicitOrder15(): SdeSolver {
+  checkCall("explicitOrder15", arguments);
   return {
     name: "explicit-order-1.5",
     strongOrder: 1.5,

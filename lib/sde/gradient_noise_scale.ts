@@ -1,6 +1,7 @@
 import type { ObjectivePoint } from "../nn/mod.ts";
 import { perSampleGradients } from "../landscape/mod.ts";
 import { checkPoint } from "../landscape/_internal.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode gradientNoiseScale}. */
 export interface GradientNoiseScaleOptions {
@@ -68,6 +69,7 @@ export async function gradientNoiseScale(
   point: ObjectivePoint,
   options: GradientNoiseScaleOptions = {},
 ): Promise<GradientNoiseScaleResult> {
+  checkCall("gradientNoiseScale", arguments);
   const what = "compute the gradient noise scale";
   // The model, data and parameters first: a missing one read as "0 samples" or "chunkSize NaN".
   checkPoint(point, what);

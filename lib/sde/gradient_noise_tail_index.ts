@@ -3,6 +3,7 @@ import { checkParams, checkPoint } from "../landscape/_internal.ts";
 import { perSampleGradients } from "../landscape/mod.ts";
 import { Rng, sampleWithoutReplacement, type Seed } from "../random/mod.ts";
 import { tailIndex, type TailIndexResult } from "./tail_index.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode gradientNoiseTailIndex}. */
 export interface GradientNoiseTailIndexOptions {
@@ -94,6 +95,7 @@ export async function gradientNoiseTailIndex(
   point: ObjectivePoint,
   options: GradientNoiseTailIndexOptions = {},
 ): Promise<TailIndexResult> {
+  checkCall("gradientNoiseTailIndex", arguments);
   const what = "estimate the gradient-noise tail index";
   const n = point?.data?.n;
   const batchSize = options.batchSize ?? 32, batches = options.batches ?? 64;

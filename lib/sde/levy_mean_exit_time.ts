@@ -1,4 +1,5 @@
 import { gamma } from "./_gamma.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode levyMeanExitTime}. */
 export interface LevyMeanExitTimeOptions {
@@ -40,6 +41,7 @@ export function levyMeanExitTime(
   epsilon: number,
   options: LevyMeanExitTimeOptions = {},
 ): number {
+  checkCall("levyMeanExitTime", arguments);
   const what = "compute the Lévy mean exit time";
   if (typeof alpha !== "number" || !(alpha > 0 && alpha < 2)) {
     throw new RangeError(

@@ -1,6 +1,7 @@
 import { fillStable, Rng, type Seed } from "../random/mod.ts";
 import type { NoisePath } from "./noise_path.ts";
 import { checkFinite, checkIncrement, checkPositiveInteger, pathSeed } from "./_path_util.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode levyPath}. */
 export interface LevyPathOptions {
@@ -65,6 +66,7 @@ export interface LevyPath extends NoisePath {
  * @returns The path.
  */
 export function levyPath(alpha: number, options: LevyPathOptions = {}): LevyPath {
+  checkCall("levyPath", arguments);
   const what = "a Lévy path";
   if (typeof alpha !== "number" || !(alpha > 0 && alpha <= 2)) {
     throw new RangeError(

@@ -1,4 +1,5 @@
 import type { VectorField } from "./sde_terms.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode linearDrift}. */
 export interface LinearDriftOptions {
@@ -37,6 +38,7 @@ export function linearDrift(
   matrix: ArrayLike<number> | ArrayLike<ArrayLike<number>>,
   options: LinearDriftOptions = {},
 ): VectorField {
+  checkCall("linearDrift", arguments);
   const what = "build the linear drift";
   const rows = matrix as ArrayLike<unknown>;
   if (rows === null || typeof rows !== "object" || typeof rows.length !== "number") {

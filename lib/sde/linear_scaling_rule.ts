@@ -1,4 +1,5 @@
 import { checkBatchSize, checkPositive, scaledBatchSize } from "./_hyper.ts";
+import { checkCall } from "../_checks.ts";
 
 /** SGD's hyperparameters that the linear scaling rule maps. */
 export interface SgdHyperparameters {
@@ -33,6 +34,7 @@ export interface SgdHyperparameters {
  *   rounded away): otherwise a RangeError names the nearest factors κ that give one.
  */
 export function linearScalingRule(hyper: SgdHyperparameters, kappa: number): SgdHyperparameters {
+  checkCall("linearScalingRule", arguments);
   const what = "apply the linear scaling rule";
   checkPositive(what, "kappa", kappa);
   checkPositive(what, "lr", hyper?.lr);

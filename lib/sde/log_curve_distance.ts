@@ -1,3 +1,4 @@
+import { checkCall } from "../_checks.ts";
 /** Options for {@linkcode logCurveDistance}. */
 export interface LogCurveDistanceOptions {
   /**
@@ -32,6 +33,7 @@ export function logCurveDistance(
   b: ArrayLike<number>,
   options: LogCurveDistanceOptions = {},
 ): number {
+  checkCall("logCurveDistance", arguments);
   const what = "compute the log-curve distance";
   if (a?.length === undefined || b?.length === undefined || a.length !== b.length) {
     throw new RangeError(

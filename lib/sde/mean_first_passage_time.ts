@@ -1,3 +1,4 @@
+import { checkCall } from "../_checks.ts";
 /** The interval of {@linkcode meanFirstPassageTime}: start, target, and reflecting lower end. */
 export interface PassageInterval {
   /** The reflecting lower end a (or a point far enough below that the potential confines). */
@@ -50,6 +51,7 @@ export function meanFirstPassageTime(
   interval: PassageInterval,
   options: MeanFirstPassageTimeOptions = {},
 ): number {
+  checkCall("meanFirstPassageTime", arguments);
   const what = "compute the mean first-passage time";
   if (typeof potential !== "function") {
     throw new TypeError(

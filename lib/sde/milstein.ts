@@ -1,4 +1,5 @@
 import type { SdeSolver, SolverContext } from "./sde_solver.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * The Milstein scheme for diagonal noise, strong order 1 and weak order 1:
@@ -22,6 +23,7 @@ import type { SdeSolver, SolverContext } from "./sde_solver.ts";
  * @returns The solver.
  */
 export function milstein(): SdeSolver {
+  checkCall("milstein", arguments);
   return {
     name: "milstein",
     strongOrder: 1,

@@ -2,6 +2,7 @@ import type { Objective } from "../nn/mod.ts";
 import { unflattenParams } from "../nn/mod.ts";
 import { perSampleGradients } from "../landscape/mod.ts";
 import type { GradientOracle } from "./gradient_oracle.ts";
+import { checkCall } from "../_checks.ts";
 
 const CACHE_SIZE = 8;
 
@@ -47,6 +48,7 @@ export function modelOracle(
   objective: Objective,
   options: ModelOracleOptions = {},
 ): GradientOracle {
+  checkCall("modelOracle", arguments);
   const what = "build the model oracle";
   const model = objective?.model;
   if (!model || !Number.isInteger(model.numParams) || typeof model.apply !== "function") {

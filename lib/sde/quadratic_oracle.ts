@@ -1,6 +1,7 @@
 import type { Rng } from "../random/mod.ts";
 import type { GradientOracle } from "./gradient_oracle.ts";
 import { checkBatchSize } from "./_hyper.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode quadraticOracle}. */
 export interface QuadraticOracleOptions {
@@ -58,6 +59,7 @@ export interface QuadraticOracle extends GradientOracle {
  * @returns The oracle.
  */
 export function quadraticOracle(options: QuadraticOracleOptions): QuadraticOracle {
+  checkCall("quadraticOracle", arguments);
   const what = "build the quadratic oracle";
   const h = Float64Array.from(options?.curvature ?? []);
   const d = h.length;

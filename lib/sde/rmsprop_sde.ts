@@ -2,6 +2,7 @@ import type { GradientOracle } from "./gradient_oracle.ts";
 import type { OptimizerSde } from "./optimizer_sde.ts";
 import { checkOracle, oracleOps, zeroMomentsState } from "./_oracle_ops.ts";
 import { checkBatchSize, checkBeta, checkPositive } from "./_hyper.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode rmspropSde}. */
 export interface RmspropSdeOptions {
@@ -57,6 +58,7 @@ export interface RmspropSdeOptions {
  * @returns The SDE terms (state [θ, v]), with its time per step η².
  */
 export function rmspropSde(oracle: GradientOracle, options: RmspropSdeOptions = {}): OptimizerSde {
+  checkCall("rmspropSde", arguments);
   const what = "the RMSprop SDE";
   checkOracle(oracle, what);
   const lr = options.lr ?? 0.01, beta = options.beta ?? 0.99;

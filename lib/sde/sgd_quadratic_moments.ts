@@ -2,6 +2,7 @@ import type { Row } from "../_types.ts";
 import type { QuadraticOracleOptions } from "./quadratic_oracle.ts";
 import { checkBatchSize, checkPositive } from "./_hyper.ts";
 import { saveSteps } from "./_save_steps.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode sgdQuadraticMoments}. */
 export interface SgdQuadraticMomentsOptions {
@@ -84,6 +85,7 @@ export function sgdQuadraticMoments(
   quadratic: QuadraticOracleOptions,
   options: SgdQuadraticMomentsOptions,
 ): SgdQuadraticMomentsResult {
+  checkCall("sgdQuadraticMoments", arguments);
   const what = "compute the SGD moments on the quadratic";
   const h = Array.from(quadratic?.curvature ?? []);
   const d = h.length;

@@ -2,6 +2,7 @@ import type { GradientOracle } from "./gradient_oracle.ts";
 import type { OptimizerSde } from "./optimizer_sde.ts";
 import { checkOracle, oracleOps, zeroMomentsState } from "./_oracle_ops.ts";
 import { checkBatchSize, checkPositive } from "./_hyper.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode sgdSde}. */
 export interface SgdSdeOptions {
@@ -48,6 +49,7 @@ export interface SgdSdeOptions {
  * @returns The SDE terms (state θ), with its time per step η.
  */
 export function sgdSde(oracle: GradientOracle, options: SgdSdeOptions = {}): OptimizerSde {
+  checkCall("sgdSde", arguments);
   const what = "the SGD SDE";
   checkOracle(oracle, what);
   const lr = options.lr ?? 0.01, batchSize = options.batchSize ?? 1;

@@ -9,6 +9,7 @@ import type { GradientOracle } from "./gradient_oracle.ts";
 import { checkOracle, oracleOps } from "./_oracle_ops.ts";
 import { saveSteps } from "./_save_steps.ts";
 import { checkBatchSize } from "./_hyper.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode simulateOptimizer}. */
 export interface SimulateOptimizerOptions {
@@ -152,6 +153,7 @@ export async function simulateOptimizer(
   oracle: GradientOracle,
   options: SimulateOptimizerOptions = {},
 ): Promise<SimulateOptimizerResult> {
+  checkCall("simulateOptimizer", arguments);
   const what = "simulate the optimizer";
   const perStep = checkOptimizer(optimizer, what);
   if (optimizer.fullBatch) {

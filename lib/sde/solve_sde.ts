@@ -5,6 +5,7 @@ import type { SdeProblem } from "./sde_terms.ts";
 import type { SdeSolver } from "./sde_solver.ts";
 import { prepare, run } from "./_integrate.ts";
 import { type SummaryRow, summaryRows } from "./_summary.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode solveSde}. */
 export interface SolveSdeOptions {
@@ -121,6 +122,7 @@ export async function solveSde(
   problem: SdeProblem,
   options: SolveSdeOptions = {},
 ): Promise<SolveSdeResult> {
+  checkCall("solveSde", arguments);
   const what = "solve the SDE";
   const recordParticles = options.recordParticles ?? 0;
   const setup = prepare(problem, options, what);

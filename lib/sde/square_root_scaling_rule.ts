@@ -1,4 +1,5 @@
 import { checkBatchSize, checkBeta, checkPositive, scaledBatchSize } from "./_hyper.ts";
+import { checkCall } from "../_checks.ts";
 
 /** The hyperparameters of Adam (or RMSprop: no beta1) that the square-root scaling rule maps. */
 export interface AdaptiveHyperparameters {
@@ -47,6 +48,7 @@ export function squareRootScalingRule(
   hyper: AdaptiveHyperparameters,
   kappa: number,
 ): AdaptiveHyperparameters {
+  checkCall("squareRootScalingRule", arguments);
   const what = "apply the square-root scaling rule";
   checkPositive(what, "kappa", kappa);
   checkPositive(what, "lr", hyper?.lr);

@@ -1,6 +1,7 @@
 import { tf } from "../backend/mod.ts";
 import type { Params } from "../nn/mod.ts";
 import type { Optimizer, OptimizerState, OptimizerStep } from "../optim/mod.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode svag}. */
 export interface SvagOptions {
@@ -39,6 +40,7 @@ export function svag<S extends OptimizerState>(
   opt: Optimizer<S>,
   options: SvagOptions,
 ): Optimizer<S> {
+  checkCall("svag", arguments);
   const what = "create svag";
   if (!opt || typeof opt.update !== "function" || typeof opt.init !== "function") {
     throw new TypeError(

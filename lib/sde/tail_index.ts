@@ -1,3 +1,4 @@
+import { checkCall } from "../_checks.ts";
 /** Options for {@linkcode tailIndex}. */
 export interface TailIndexOptions {
   /**
@@ -50,6 +51,7 @@ export function tailIndex(
   samples: ArrayLike<number>,
   options: TailIndexOptions = {},
 ): TailIndexResult {
+  checkCall("tailIndex", arguments);
   const what = "estimate the tail index";
   const K = samples?.length;
   if (!Number.isInteger(K) || K < 4) {

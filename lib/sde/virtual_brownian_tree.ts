@@ -9,6 +9,7 @@ import {
   nodeSeed,
   pathSeed,
 } from "./_path_util.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode virtualBrownianTree}. */
 export interface VirtualBrownianTreeOptions {
@@ -96,6 +97,7 @@ export interface VirtualBrownianTree extends NoisePath {
  * @returns The path.
  */
 export function virtualBrownianTree(options: VirtualBrownianTreeOptions = {}): VirtualBrownianTree {
+  checkCall("virtualBrownianTree", arguments);
   const what = "a virtual Brownian tree";
   const particles = options.particles ?? 1, dim = options.dim ?? 1;
   checkPositiveInteger(`create ${what}`, "particles", particles);

@@ -1,5 +1,6 @@
 import { dirname } from "node:path";
 import { tf } from "../backend/mod.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode saveParams}. */
 export interface SaveParamsOptions {
@@ -76,6 +77,7 @@ export async function saveParams(
   params: readonly tf.Tensor[],
   options: SaveParamsOptions = {},
 ): Promise<SaveParamsResult> {
+  checkCall("saveParams", arguments);
   if (typeof path !== "string" || path === "") {
     throw new TypeError(
       `Cannot save the parameters: path must be a file name, current value is ${
@@ -85,13 +87,6 @@ export async function saveParams(
   }
   if (!Array.isArray(params) || params.some((p) => !(p instanceof tf.Tensor))) {
     throw new TypeError("Cannot save the parameters: params must be an array of tensors");
-  }
-  for (const key of Object.keys(options ?? {})) {
-    if (key !== "optimizerState" && key !== "metadata") {
-      throw new TypeError(
-        `Cannot save the parameters: unknown option ${key}; the options are optimizerState, metadata`,
-      );
-    }
   }
   const tensors: [string, tf.Tensor][] = params.map((p, i) => [`params.${i}`, p]);
   let structure: unknown;
@@ -167,6 +162,7 @@ export async function saveParams(
  * @returns The parameters, optimizer state and metadata.
  */
 export async function loadParams(path: string): Promise<Checkpoint> {
+  checkCall("loadParams", arguments);
   let file: Uint8Array;
   try {
     file = await Deno.readFile(path);

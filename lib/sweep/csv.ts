@@ -1,4 +1,5 @@
 import type { Row } from "../_types.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * Writes rows as CSV (RFC 4180): a header of every key in order of first appearance, fields with
@@ -17,6 +18,7 @@ import type { Row } from "../_types.ts";
  * @returns The CSV text, ending with a line break.
  */
 export function csvText(rows: readonly Row[]): string {
+  checkCall("csvText", arguments);
   if (!Array.isArray(rows)) {
     throw new TypeError(
       `Cannot write the CSV: rows must be an array of records, current value is ${

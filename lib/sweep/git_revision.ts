@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkCall } from "../_checks.ts";
 
 /** The environment variable a runner sets to the project's git revision. */
 export const REVISION_ENV = "MINIMA_GIT_REVISION";
@@ -22,6 +23,7 @@ let revision: string | null | undefined;
  * @returns The commit's hash, or null outside a repository.
  */
 export function gitRevision(): string | null {
+  checkCall("gitRevision", arguments);
   if (revision !== undefined) return revision;
   revision = env(REVISION_ENV) ?? null;
   if (revision) return revision;

@@ -1,3 +1,4 @@
+import { checkCall } from "../_checks.ts";
 /** One axis of a sweep: a parameter and the values it takes. */
 export interface SweepAxis {
   /** The parameter's name. */
@@ -25,6 +26,7 @@ export interface SweepAxis {
  * @returns The axis.
  */
 export function parseGridAxis(text: string): SweepAxis {
+  checkCall("parseGridAxis", arguments);
   const m = /^\s*([A-Za-z_$][\w$]*)\s*=(.*)$/s.exec(String(text));
   if (!m) {
     throw new TypeError(
@@ -81,6 +83,7 @@ export function parseGridAxis(text: string): SweepAxis {
  * @returns The seeds, integers.
  */
 export function parseSeeds(text: string): number[] {
+  checkCall("parseSeeds", arguments);
   const body = String(text).trim();
   const seeds = parseRange(body) ??
     body.split(",").map((s) => s.trim()).map((s) => s === "" ? NaN : Number(s));
@@ -129,6 +132,7 @@ export function expandGrid(
   axes: readonly SweepAxis[],
   fixed: Record<string, unknown> = {},
 ): Record<string, unknown>[] {
+  checkCall("expandGrid", arguments);
   if (!Array.isArray(axes as unknown)) {
     throw new TypeError(
       `Cannot expand the grid: axes must be an array of { name, values }, current value is ${

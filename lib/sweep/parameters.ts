@@ -1,3 +1,4 @@
+import { checkCall } from "../_checks.ts";
 /**
  * A notebook's parameters: the cell tagged `parameters` (as papermill marks it) declares each one
  * with a literal default, `const lr = 0.05;`. Those defaults give every parameter its type, so a
@@ -69,6 +70,7 @@ export const PROFILE_PARAMETER = "profile";
  * @returns The declarations, in order.
  */
 export function parseParametersCell(source: string): ParameterDeclaration[] {
+  checkCall("parseParametersCell", arguments);
   if (typeof source !== "string") {
     throw new TypeError(
       `Cannot read the parameters cell: source must be a string, current value is ${
@@ -183,6 +185,7 @@ function typeOf(value: ParameterValue, name: string, line: number): ParameterTyp
  * @returns Its description.
  */
 export function describeParameterType(type: ParameterType): string {
+  checkCall("describeParameterType", arguments);
   checkArguments("Cannot describe the parameter type", [["type", type, "type"]]);
   if (typeof type === "string") return type;
   if ("array" in type) return `${describeParameterType(type.array)}[]`;
@@ -214,6 +217,7 @@ export function checkParameterValue(
   type: ParameterType,
   value: unknown,
 ): ParameterValue {
+  checkCall("checkParameterValue", arguments);
   checkArguments("Cannot set a parameter", [["name", name, "string"], ["type", type, "type"]]);
   const fail = (): never => {
     throw new TypeError(
@@ -274,6 +278,7 @@ export function checkParameterValue(
  * @returns The typed value.
  */
 export function parameterFromText(name: string, type: ParameterType, text: string): ParameterValue {
+  checkCall("parameterFromText", arguments);
   checkArguments("Cannot set a parameter", [
     ["name", name, "string"],
     ["type", type, "type"],
@@ -309,6 +314,17 @@ export function parameterFromText(name: string, type: ParameterType, text: strin
   return checkParameterValue(name, type, parsed);
 }
 
+/** Options for {@linkcode resolveParameters}. */
+export interface ResolveParametersOptions {
+  /**
+   * The given values are text (from a command line) to be typed by the declared defaults.
+   * @default {false}
+   */
+  fromText?: boolean;
+  /** The notebook's name, for messages. */
+  notebook?: string;
+}
+
 /**
  * Checks given parameters against the declared ones: every name must be declared (the error
  * lists the known ones) and every value typed as its default. `profile` is always accepted
@@ -332,8 +348,9 @@ export function parameterFromText(name: string, type: ParameterType, text: strin
 export function resolveParameters(
   declared: readonly ParameterDeclaration[],
   given: Record<string, unknown>,
-  options: { fromText?: boolean; notebook?: string } = {},
+  options: ResolveParametersOptions = {},
 ): Record<string, ParameterValue> {
+  checkCall("resolveParameters", arguments);
   checkArguments("Cannot set parameters", [["declared", declared, "array"], [
     "given",
     given,
@@ -385,6 +402,7 @@ export function injectedParametersSource(
   declared: readonly ParameterDeclaration[],
   values: Record<string, ParameterValue>,
 ): string {
+  checkCall("injectedParametersSource", arguments);
   checkArguments("Cannot write the parameters", [["declared", declared, "array"], [
     "values",
     values,
@@ -398,7 +416,9 @@ export function injectedParametersSource(
 
 /** A notebook as stored (.ipynb JSON), the parts parameters need. */
 export interface NotebookJson {
+  /** The cells: their type, source (one string or lines) and metadata (tags). */
   cells: { cell_type: string; source: string | string[]; metadata?: Record<string, unknown> }[];
+  /** The rest of the notebook (metadata, nbformat), kept as it is. */
   [key: string]: unknown;
 }
 
@@ -423,6 +443,7 @@ export function notebookParameters(
   notebook: NotebookJson,
   name = "the notebook",
 ): { index: number; declarations: ParameterDeclaration[] } {
+  checkCall("notebookParameters", arguments);
   const tagged = (notebook?.cells ?? []).flatMap((c, i) =>
     ((c.metadata?.tags as string[] | undefined) ?? []).includes(PARAMETERS_TAG) ? [i] : []
   );
@@ -450,6 +471,17 @@ export function notebookParameters(
   return { index: tagged[0], declarations: parseParametersCell(source) };
 }
 
+/** Options for {@linkcode injectParameters}. */
+export interface InjectParametersOptions {
+  /**
+   * The given values are text (from a command line) to be typed by the declared defaults.
+   * @default {false}
+   */
+  fromText?: boolean;
+  /** The notebook's name, for messages. */
+  name?: string;
+}
+
 /**
  * A copy of the notebook with the given parameters injected: a code cell tagged
  * `injected-parameters` right after the defaults cell. Names are checked and values typed as in
@@ -475,8 +507,9 @@ export function notebookParameters(
 export function injectParameters<N extends NotebookJson>(
   notebook: N,
   given: Record<string, unknown>,
-  options: { fromText?: boolean; name?: string } = {},
+  options: InjectParametersOptions = {},
 ): { notebook: N; parameters: Record<string, ParameterValue> } {
+  checkCall("injectParameters", arguments);
   checkArguments("Cannot set parameters", [["notebook", notebook, "object"], [
     "given",
     given,

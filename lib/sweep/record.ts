@@ -1,8 +1,9 @@
 import { isAbsolute, join, resolve } from "node:path";
-import { currentBackend } from "../backend/mod.ts";
+import { tf } from "../backend/mod.ts";
 import type { Row } from "../_types.ts";
 import { csvText } from "./csv.ts";
 import { gitRevision, REVISION_ENV } from "./git_revision.ts";
+import { checkCall } from "../_checks.ts";
 
 /**
  * What a run tells the notebook's kernel through its environment (set by the notebook runner,
@@ -101,6 +102,7 @@ export async function record(
   value: RecordValue,
   options: RecordOptions = {},
 ): Promise<RecordResult> {
+  checkCall("record", arguments);
   if (typeof name !== "string" || !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name)) {
     throw new TypeError(
       `Cannot record: name must be letters, digits, "_", "-" or "." (it names a CSV file), current value is ${
@@ -108,7 +110,6 @@ export async function record(
       }`,
     );
   }
-  checkKeys(options, ["dir"], "Cannot record: unknown option");
   const rows = toRows(name, value);
   const run = runInfo();
   const parameters = run?.parameters ?? {};
@@ -160,16 +161,27 @@ export async function record(
 
 /** One line of `records.jsonl`. */
 export interface StoredRecord {
+  /** The record's name, as given to `record`. */
   record: string;
+  /** The row's index within the record (0 for a single value or row). */
   row: number;
+  /** The run's id (the sweep task's, or the executed notebook's name); null outside a run. */
   run: string | null;
+  /** The run's `seed` parameter, or null when it has none. */
   seed: number | null;
+  /** The profile: the run's `profile` parameter, else `MINIMA_PROFILE` (`fast` by default). */
   profile: string | null;
+  /** The project's git revision, or null outside a repository. */
   revision: string | null;
+  /** The tfjs backend in use when the row was recorded, or null when none had started. */
   backend: string | null;
+  /** When the row was recorded (ISO 8601). */
   recorded_at: string;
+  /** Seconds since the run started. */
   elapsed_s: number;
+  /** The run's parameters. */
   parameters: Record<string, unknown>;
+  /** The recorded values (a flat row). */
   values: Row;
 }
 
@@ -188,6 +200,7 @@ export interface StoredRecord {
  * @returns Its records.
  */
 export async function readRecords(path: string): Promise<StoredRecord[]> {
+  checkCall("readRecords", arguments);
   let text: string;
   try {
     text = await Deno.readTextFile(path);
@@ -216,6 +229,7 @@ export async function readRecords(path: string): Promise<StoredRecord[]> {
  * @returns The row.
  */
 export function flattenRecord(r: StoredRecord): Row {
+  checkCall("flattenRecord", arguments);
   if (r === null || typeof r !== "object") {
     throw new TypeError(
       `Cannot flatten the record: it must be a stored record (from readRecords), current value is ${r}`,
@@ -272,6 +286,7 @@ function toRows(name: string, value: RecordValue): Row[] {
  * @returns The run's id, notebook, parameters and start.
  */
 export function runInfo(): RunInfo | undefined {
+  checkCall("runInfo", arguments);
   const text = env(RUN_ENV.run);
   if (!text) return undefined;
   try {
@@ -300,11 +315,8 @@ function profileFromEnv(): string {
 }
 
 function backendName(): string | null {
-  try {
-    return currentBackend().name;
-  } catch {
-    return null;
-  }
+  // The backend in use, without starting one: a run that made no tensor has none.
+  return tf.getBackend() ?? null;
 }
 
 // JSON has no NaN or Infinity: they are stored as strings "NaN", "Infinity", "-Infinity".
@@ -314,12 +326,4 @@ function nanSafe(_key: string, v: unknown): unknown {
 
 function nanRevive(_key: string, v: unknown): unknown {
   return v === "NaN" ? NaN : v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : v;
-}
-
-function checkKeys(options: object, allowed: string[], what: string): void {
-  for (const key of Object.keys(options ?? {})) {
-    if (!allowed.includes(key)) {
-      throw new TypeError(`${what} ${key}; the options are ${allowed.join(", ")}`);
-    }
-  }
 }
