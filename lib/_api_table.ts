@@ -75,7 +75,7 @@ export const API: Readonly<Record<string, ApiEntry>> = {
   gridSolver: {"params":["grid","options"],"options":{"index":1,"keys":["damping","every","maxIterations","onProgress","onRecord","tolerance"]}},
   heatmap: {"params":["data","options"],"options":{"index":1,"keys":["contours","height","logColor","scheme","title","width","x","y","z"]}},
   heavyBall: {"params":["options"],"options":{"index":0,"keys":["fullBatch","lr","momentum"]}},
-  help: {"params":["what"],"promises":[0]},
+  help: {"params":["what"]},
   hessianOperator: {"params":["point","options"],"options":{"index":1,"keys":["checkExact","chunkSize","mode","step","subset"]}},
   hessianSpectralDensity: {"params":["point","options"],"options":{"index":1,"keys":["checkExact","chunkSize","gridSize","mode","onProgress","probes","range","seed","sigma","step","steps","subset","vectors"]}},
   hessianTrace: {"params":["point","options"],"options":{"index":1,"keys":["checkExact","chunkSize","matvecs","method","mode","onProgress","seed","step","subset","vectors"]}},

@@ -234,7 +234,7 @@ function calledFromLibrary(): boolean {
 }
 
 /** The valid key closest to a mistyped one, when it is close (by edit distance or case). */
-function nearest(key: string, keys: readonly string[]): string | undefined {
+export function nearest(key: string, keys: readonly string[]): string | undefined {
   let best: string | undefined, bestDistance = Infinity;
   for (const k of keys) {
     const d = k.toLowerCase() === key.toLowerCase() ? 0 : distance(key, k);

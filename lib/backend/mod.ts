@@ -1,5 +1,16 @@
 /**
  * Choosing and reporting the TensorFlow.js backend, and the `tf` namespace everyone else uses.
+ * Importing starts no backend: the first tensor starts the best one that starts synchronously
+ * (native, else cpu), and {@linkcode ready} (called by the data loaders and `train`) or
+ * {@linkcode useBackend} runs the full choice, webgpu (a real adapter) → native → wasm → cpu.
+ *
+ * ```ts
+ * import { ready, tf } from "minima/backend";
+ * import assert from "node:assert/strict";
+ *
+ * const report = await ready();
+ * assert.equal(tf.getBackend(), report.name);
+ * ```
  *
  * @module
  */

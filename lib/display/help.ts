@@ -1,4 +1,4 @@
-import { checkCall } from "../_checks.ts";
+import { checkCall, nearest } from "../_checks.ts";
 import { emit, quiet } from "./_kernel.ts";
 
 /** What {@linkcode help} showed. */
@@ -12,6 +12,11 @@ export interface HelpResult {
   /** True when it went to a notebook. */
   displayed: boolean;
 }
+
+/** What {@linkcode help} documents by value: a function or a class of minima's. */
+export type Documented =
+  | ((...args: never[]) => unknown)
+  | (abstract new (...args: never[]) => unknown);
 
 /** One export's documentation, as `deno task docs` stores it. */
 interface HelpEntry {
@@ -59,10 +64,10 @@ function helpData(): Promise<Record<string, HelpEntry>> {
  * assert.equal((await help("sgd")).markdown, h.markdown);
  * ```
  *
- * @param what The function itself (its name is read), or the name of any export.
+ * @param what The function or class itself (its name is read), or the name of any export.
  * @returns The Markdown and text shown.
  */
-export async function help(what: ((...args: never[]) => unknown) | string): Promise<HelpResult> {
+export async function help(what: Documented | string): Promise<HelpResult> {
   checkCall("help", arguments);
   const name = typeof what === "function" ? what.name : what;
   if (typeof name !== "string" || name === "") {
@@ -75,8 +80,11 @@ export async function help(what: ((...args: never[]) => unknown) | string): Prom
   const all = await helpData();
   const entry = Object.hasOwn(all, name) ? all[name] : undefined;
   if (entry === undefined) {
-    const near = Object.keys(all).filter((k) => k.toLowerCase().includes(name.toLowerCase()))
-      .slice(0, 8);
+    // A near miss by spelling, else the exports whose names contain the text.
+    const close = nearest(name, Object.keys(all));
+    const near = close !== undefined
+      ? [close]
+      : Object.keys(all).filter((k) => k.toLowerCase().includes(name.toLowerCase())).slice(0, 8);
     throw new TypeError(
       `Cannot show help: ${name} is not an export of minima${
         near.length > 0 ? `; did you mean ${near.join(", ")}?` : ""

@@ -2,7 +2,16 @@
  * Mean-field two-player zero-sum games with entropy: domains, games from formulas or tensor
  * functions, particle measures, Langevin descent–ascent and quasistatic Langevin solvers, the
  * exact grid equilibrium, the Nikaidô–Isoda error (exact by quadrature in 1-D and 2-D, estimated
- * with an error bar beyond), and mixed GANs.
+ * with an error bar beyond), and mixed GANs. Formula games compile to float64 loops; mathjs,
+ * which parses them, loads with the first one.
+ *
+ * ```ts
+ * import { mathjsGame } from "minima/games";
+ * import assert from "node:assert/strict";
+ *
+ * const game = mathjsGame("cos(x - y)");
+ * assert.deepEqual(game.gradX, ["-sin(x1 - y1)"]);
+ * ```
  *
  * @see {@link https://arxiv.org/abs/2202.10947} Ma and Ying (ICLR 2022).
  *

@@ -1,5 +1,33 @@
 /**
- * (filled in by its issue)
+ * The loss landscape around a model's parameters, measured with one exact Hessian-vector product
+ * (double backprop through minima's twice-differentiable ops, checked against finite
+ * differences by {@linkcode checkExactHessian}):
+ *
+ * - curvature: {@linkcode sharpness}, {@linkcode topHessianEigenvalues},
+ *   {@linkcode hessianTrace}, {@linkcode hessianSpectralDensity}, preconditioned and spherical
+ *   sharpness, and trackers for the train loop ({@linkcode trackSharpness});
+ * - gradient noise: per-sample gradients, the noise covariance, its non-uniformity and its
+ *   alignment with the Hessian;
+ * - linear stability of SGD at a minimum (Wu, Ma, E 2018): the conditions, the stable region of
+ *   learning rate and batch size, its boundary and a Monte-Carlo check;
+ * - slices and directions: 1-D and 2-D loss slices along filter-normalized directions, input
+ *   smoothness;
+ * - margins and homogeneous networks: normalized margins, the max-margin linear classifier,
+ *   neuron directions and condensation;
+ * - toy landscapes as formulas ({@linkcode symbolicLoss}) with exact float64 derivatives, the GD
+ *   two-cycle and valley drift.
+ *
+ * Estimators return results that say whether they converged and can be trusted, with their
+ * residuals.
+ *
+ * ```ts
+ * import { symbolicLoss, gradientDescentTwoCycle } from "minima/landscape";
+ * import assert from "node:assert/strict";
+ *
+ * const loss = symbolicLoss("x^2 / 2");
+ * assert.deepEqual(Array.from(loss.hessian([0.3])), [1]);
+ * assert.equal(typeof gradientDescentTwoCycle, "function");
+ * ```
  *
  * @module
  */

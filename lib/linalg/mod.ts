@@ -1,7 +1,20 @@
 /**
  * Matrix-free linear algebra: operators, power iteration, block Lanczos, trace and spectral
  * density estimators. Plain TypeScript, no tensors: vectors are float64 arrays, or live wherever
- * an operator's own {@linkcode VectorStore} keeps them (tensors on a device).
+ * an operator's own {@linkcode VectorStore} keeps them (tensors on a device). Every estimator
+ * takes a {@linkcode LinearOperator} `{ dim, matvec }`, so it is tested on explicit matrices with
+ * known spectra and runs unchanged on a network's Hessian.
+ *
+ * Imported alone as `minima/linalg` (no TensorFlow.js):
+ *
+ * ```ts
+ * import { denseOperator, lanczos } from "minima/linalg";
+ * import assert from "node:assert/strict";
+ *
+ * const op = denseOperator(new Float64Array([2, 0, 0, 5]), 2);
+ * const top = await lanczos(op, { k: 1 });
+ * assert.ok(Math.abs(top.values[0] - 5) < 1e-9);
+ * ```
  *
  * @module
  */

@@ -1,6 +1,18 @@
 /**
  * Functional models over explicit parameters (`init(seed)`, `apply(params, x)`) and per-sample
- * losses, all with exact second derivatives under double backprop.
+ * losses, all with exact second derivatives under double backprop: MLPs, two-layer, homogeneous,
+ * scale-invariant, diagonal linear and leaky-ReLU nets, convolutional layers and networks
+ * (small CNN, VGG, ResNet-20), MSE, cross-entropy and exponential losses.
+ *
+ * ```ts
+ * import { mlp } from "minima/nn";
+ * import assert from "node:assert/strict";
+ *
+ * const model = mlp([3, 8, 2]);
+ * const params = model.init(0);
+ * assert.deepEqual(params.map((p) => p.shape), [[3, 8], [8], [8, 2], [2]]);
+ * params.forEach((p) => p.dispose());
+ * ```
  *
  * @module
  */

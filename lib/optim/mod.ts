@@ -1,5 +1,16 @@
 /**
- * Optimizers as optax-style pure `init`/`update` pairs with explicit state, and the train loop.
+ * Optimizers as optax-style pure `init`/`update` pairs with explicit state (SGD, GD, heavy ball,
+ * Nesterov, Adam, RMSprop, label-noise SGD, normalized GD, PRGD, IRE, weight decay, built from
+ * gradient transformations), and the train loop: minibatches, trackers recorded into typed rows,
+ * divergence as data, progress and interrupt.
+ *
+ * ```ts
+ * import { adam, sgd } from "minima/optim";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(sgd({ lr: 0.1 }).hyperparameters, { lr: 0.1 });
+ * assert.equal(adam({ lr: 1e-3 }).name, "adam");
+ * ```
  *
  * @module
  */

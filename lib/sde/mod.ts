@@ -4,6 +4,13 @@
  * the SGD, RMSprop and Adam SDEs, the linear and square-root scaling rules, the tail index of
  * gradient noise and escape times from a basin.
  *
+ * ```ts
+ * import { linearScalingRule } from "minima/sde";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(typeof linearScalingRule, "function");
+ * ```
+ *
  * @module
  */
 export * from "./noise_path.ts";

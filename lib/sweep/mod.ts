@@ -4,6 +4,14 @@
  * recorded beside the executed notebook (JSON Lines and CSV), and checkpoints of parameters with
  * optimizer state. Running notebooks and sweeps (processes, schedulers) lives in `tools/`.
  *
+ * ```ts
+ * import { expandGrid } from "minima/sweep";
+ * import assert from "node:assert/strict";
+ *
+ * const points = expandGrid([{ name: "lr", values: [0.1, 0.2] }, { name: "seed", values: [0, 1] }]);
+ * assert.equal(points.length, 4);
+ * ```
+ *
  * @module
  */
 export * from "./parameters.ts";
