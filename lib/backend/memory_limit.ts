@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { checkCall } from "../_checks.ts";
 
 /** 4 GB: the limit when the machine's memory cannot be read. */
 const FALLBACK = 4e9;
@@ -83,6 +84,7 @@ function defaultLimit(): number {
  * @returns The limit in bytes.
  */
 export function memoryLimit(): number {
+  checkCall("memoryLimit", arguments);
   limit ??= defaultLimit();
   return limit;
 }
@@ -106,6 +108,7 @@ export function memoryLimit(): number {
  * @param bytes The new limit in bytes (a positive number), or undefined for the default.
  */
 export function setMemoryLimit(bytes: number | undefined): void {
+  checkCall("setMemoryLimit", arguments);
   if (bytes !== undefined && (typeof bytes !== "number" || !(bytes > 0))) {
     throw new RangeError(
       `Cannot set the memory limit: bytes must be a positive number (or undefined for the default), current value is ${bytes}`,
