@@ -196,7 +196,7 @@ export const API: Readonly<Record<string, ApiEntry>> = {
   setNativeThreads: {"params":["threads"]},
   sgd: {"params":["options"],"options":{"index":0,"keys":["lr"]}},
   sgdMeanSquareFactor: {"params":["minimum","sgd"]},
-  sgdQuadraticMoments: {"params":["quadratic","options"],"options":{"index":0,"keys":["center","curvature","noiseStd"]}},
+  sgdQuadraticMoments: {"params":["quadratic","options"],"options":{"index":1,"keys":["batchSize","l","lr","saveAt","saveEvery","steps","theta0"]}},
   sgdSde: {"params":["oracle","options"],"options":{"index":1,"keys":["batchSize","lr"]}},
   sharpness: {"params":["point","options"],"options":{"index":1,"keys":["blockSize","checkExact","chunkSize","detectMultiplicity","maxIterations","method","mode","onProgress","seed","startVector","step","subset","tol","vectors"]}},
   show: {"params":["spec","options"],"options":{"index":1,"keys":["allowUrls","displayId","file","png"]}},

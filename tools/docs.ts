@@ -370,8 +370,11 @@ export function generate(symbols: DocSymbol[]): Generated {
       const api: ApiEntry = { params: params.map(paramName) };
       const promises = params.flatMap((p, i) => admitsPromise(paramType(p)) ? [i] : []);
       if (promises.length > 0) api.promises = promises;
+      // A parameter named options wins over an earlier one whose type is an options type
+      // (sgdQuadraticMoments(quadratic: QuadraticOracleOptions, options)).
+      const named = params.findIndex((p) => /options/i.test(paramName(p)));
       params.forEach((p, index) => {
-        if (!isOptionsParam(p) || api.options) return;
+        if (!isOptionsParam(p) || api.options || (named >= 0 && index !== named)) return;
         const where = `${s.name}'s ${paramName(p)}`;
         let props: Property[] | undefined;
         try {
