@@ -247,7 +247,7 @@ const ROWS: Record<string, Row> = {
     valid: () => [{ lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, batchSize: 32 }, 4],
     check: (r) => near((r as { lr: number }).lr, 2e-3, 1e-12),
   },
-  sgd: { valid: () => [{ lr: 0.1, momentum: 0.9 }] },
+  sgd: { valid: () => [{ lr: 0.1 }] },
   adam: { valid: () => [{ lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 }] },
   quadraticOracle: { valid: () => [{ curvature: [2, 1], center: [1, 0], noiseStd: 0.5 }] },
   simulateOptimizer: {
@@ -294,6 +294,11 @@ const ROWS: Record<string, Row> = {
     ],
   },
   table: { valid: () => [[{ a: 1, b: 2 }], {}], quiet: true },
+  help: {
+    valid: () => ["sgd"],
+    check: (r) => assert.match((r as { markdown: string }).markdown, /^### sgd\n/),
+    quiet: true,
+  },
   lineChart: { valid: () => [[{ t: 0, v: 1 }, { t: 1, v: 2 }], { x: "t", y: "v" }] },
   scatter: { valid: () => [[{ a: 1, s: 2 }], { x: "a", y: "s" }] },
   histogram: { valid: () => [[{ x: 0.1 }, { x: 0.4 }], { field: "x", bins: 10 }] },

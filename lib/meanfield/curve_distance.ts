@@ -1,3 +1,4 @@
+import { checkCall } from "../_checks.ts";
 /** Options for {@linkcode curveDistance}. */
 export interface CurveDistanceOptions {
   /**
@@ -40,6 +41,7 @@ export function curveDistance(
   b: ArrayLike<number>,
   options: CurveDistanceOptions = {},
 ): number {
+  checkCall("curveDistance", arguments);
   const what = "compute the curve distance";
   if (a?.length === undefined || b?.length === undefined || a.length !== b.length) {
     throw new RangeError(

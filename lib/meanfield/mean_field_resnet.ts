@@ -2,6 +2,7 @@ import { Rng, type Seed } from "../random/mod.ts";
 import { activationPair, type ParticleActivation } from "./_activation.ts";
 import { checkData, checkInputs, checkParams, checkPositiveInteger } from "./_checks.ts";
 import type { LossAndGradient, ParticleData, ParticleModel } from "./particle_model.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode meanFieldResNet}. */
 export interface MeanFieldResNetOptions {
@@ -79,6 +80,7 @@ export function meanFieldResNet(
   inputDim: number,
   options: MeanFieldResNetOptions = {},
 ): MeanFieldResNet {
+  checkCall("meanFieldResNet", arguments);
   const what = "build the mean-field ResNet";
   const d = checkPositiveInteger(what, "inputDim", inputDim);
   const L = checkPositiveInteger(what, "depth", options.depth ?? 8);

@@ -2,6 +2,7 @@ import { Rng, type Seed } from "../random/mod.ts";
 import { activationPair, type ParticleActivation } from "./_activation.ts";
 import { checkData, checkInputs, checkParams, checkPositiveInteger } from "./_checks.ts";
 import type { LossAndGradient, ParticleData, ParticleModel } from "./particle_model.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode meanFieldTwoLayerNet}. */
 export interface MeanFieldTwoLayerNetOptions {
@@ -113,6 +114,7 @@ export function meanFieldTwoLayerNet(
   width: number,
   options: MeanFieldTwoLayerNetOptions = {},
 ): MeanFieldTwoLayerNet {
+  checkCall("meanFieldTwoLayerNet", arguments);
   const what = "build the mean-field two-layer net";
   const d = checkPositiveInteger(what, "inputDim", inputDim);
   const m = checkPositiveInteger(what, "width", width);

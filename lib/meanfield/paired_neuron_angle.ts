@@ -1,4 +1,5 @@
 import type { TwoLayerNeurons } from "./mean_field_two_layer_net.ts";
+import { checkCall } from "../_checks.ts";
 
 /** Options for {@linkcode pairedNeuronAngle}. */
 export interface PairedNeuronAngleOptions {
@@ -45,6 +46,7 @@ export function pairedNeuronAngle(
   b: TwoLayerNeurons,
   options: PairedNeuronAngleOptions = {},
 ): PairedNeuronAngleResult {
+  checkCall("pairedNeuronAngle", arguments);
   const what = "compare the neuron directions";
   const ma = a?.norms?.length, mb = b?.norms?.length;
   if (

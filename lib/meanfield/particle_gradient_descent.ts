@@ -2,6 +2,7 @@ import type { Seed } from "../random/mod.ts";
 import type { ProgressCallback, Scalar } from "../_types.ts";
 import { checkData, checkParams } from "./_checks.ts";
 import type { ParticleData, ParticleModel } from "./particle_model.ts";
+import { checkCall } from "../_checks.ts";
 
 /** One recorded row of {@linkcode particleGradientDescent}. */
 export interface ParticleRow {
@@ -102,6 +103,7 @@ export async function particleGradientDescent(
   data: ParticleData,
   options: ParticleGradientDescentOptions,
 ): Promise<ParticleGradientDescentResult> {
+  checkCall("particleGradientDescent", arguments);
   const what = "run particle gradient descent";
   if (!model || typeof model.lossAndGradient !== "function") {
     throw new TypeError(`Cannot ${what}: model must be a particle model`);

@@ -1,3 +1,4 @@
+import { checkCall } from "../_checks.ts";
 /**
  * Inputs whitened over the batch: centred, and mapped by the inverse Cholesky factor of their
  * covariance, x ↦ C^{-1/2}(x − x̄) with C = (1/n) Σᵢ (xᵢ − x̄)(xᵢ − x̄)ᵀ = RRᵀ (R lower
@@ -19,6 +20,7 @@
  * @returns The whitened inputs, new arrays.
  */
 export function whitenInputs(x: readonly (readonly number[])[]): number[][] {
+  checkCall("whitenInputs", arguments);
   const what = "whiten the inputs";
   if (!Array.isArray(x) || x.length === 0 || !Array.isArray(x[0])) {
     throw new TypeError(`Cannot ${what}: x must be a non-empty array of rows`);
