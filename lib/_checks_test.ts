@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import * as minima from "../mod.ts";
 import { API } from "./_api_table.ts";
-import { checkInteger, checkPositive, mustBe, show } from "./_checks.ts";
+import { checkCallCount, checkInteger, checkPositive, mustBe, show } from "./_checks.ts";
 
 type AnyFunction = (...args: unknown[]) => unknown;
 const exports = minima as unknown as Record<string, unknown>;
@@ -122,4 +122,49 @@ Deno.test("the generic checks share one form: context, name, what it must be, th
   });
   assert.equal(show(new Float64Array(3)), "a Float64Array of length 3");
   assert.equal(show({ a: [1, 2] }), '{"a":[1,2]}');
+});
+
+Deno.test("loops check their call once, not at every step", async () => {
+  const data = minima.createDataset([[1, 0], [0, 2], [1, 1], [2, 1]], [[1], [2], [0], [1]]);
+  const model = minima.mlp([2, 4, 1]);
+  /** checkCall's runs during one call of `run` with this many steps. */
+  const checks = async (run: (steps: number) => Promise<unknown>, steps: number) => {
+    const before = checkCallCount();
+    await run(steps);
+    return checkCallCount() - before;
+  };
+  const loops: Record<string, (steps: number) => Promise<unknown>> = {
+    "train (minibatches without replacement)": async (steps) => {
+      const optimizer = minima.heavyBall({ lr: 0.05, momentum: 0.9 });
+      const run = await minima.train({ model, loss: minima.mse, data }, optimizer, {
+        steps,
+        every: steps,
+        batchSize: 2,
+      });
+      run.dispose();
+    },
+    "train (shuffled epochs)": async (steps) => {
+      const optimizer = minima.sgd({ lr: 0.05 });
+      const run = await minima.train({ model, loss: minima.mse, data }, optimizer, {
+        steps,
+        every: steps,
+        batchSize: 2,
+        sampling: "shuffle",
+      });
+      run.dispose();
+    },
+    simulateOptimizer: (steps) =>
+      minima.simulateOptimizer(
+        minima.sgd({ lr: 0.1 }),
+        minima.quadraticOracle({ curvature: [1], noiseStd: 1 }),
+        { runs: 2, steps, seed: 1 },
+      ),
+  };
+  for (const [name, run] of Object.entries(loops)) {
+    await run(2); // the first call starts the backend, which checks calls of its own
+    const short = await checks(run, 10), long = await checks(run, 60);
+    assert.ok(short > 0, `${name}: no checked call at all`);
+    assert.equal(long, short, `${name}: ${short} checks for 10 steps, ${long} for 60`);
+  }
+  data.dispose();
 });

@@ -8,7 +8,7 @@
  */
 import { tf } from "../backend/mod.ts";
 import type { Params } from "../nn/mod.ts";
-import { applyUpdates } from "./apply_updates.ts";
+import { addUpdates } from "./_add_updates.ts";
 import type { Optimizer, OptimizerState, StepContext } from "./types.ts";
 
 /** Every tensor in a nested container (an optimizer state: objects, arrays, numbers). */
@@ -113,7 +113,7 @@ export class OptimizerStepper {
         );
       }
       const { updates, state } = result;
-      const params = tf.tidy(() => applyUpdates(old.params, updates));
+      const params = tf.tidy(() => addUpdates(old.params, updates));
       next = { params, state };
       const live = tensorsOf(next, old, this.#previous);
       tf.dispose([...gradients.flat(), ...updates].filter((t) => !live.has(t)));

@@ -1,7 +1,6 @@
-import { tf } from "../backend/mod.ts";
 import type { Params } from "../nn/mod.ts";
-import { checkTensorList } from "../nn/_internal.ts";
 import { checkCall } from "../_checks.ts";
+import { addUpdates } from "./_add_updates.ts";
 
 /**
  * θ + updates, as new tensors (optax's `apply_updates`); neither argument is modified.
@@ -23,21 +22,5 @@ import { checkCall } from "../_checks.ts";
  */
 export function applyUpdates(params: Params, updates: Params): Params {
   checkCall("applyUpdates", arguments);
-  checkTensorList(params, "params", "Cannot apply the updates");
-  checkTensorList(updates, "updates", "Cannot apply the updates");
-  if (params.length !== updates.length) {
-    throw new TypeError(
-      `Cannot apply the updates: updates must hold ${params.length} tensors like params, current length is ${updates.length}`,
-    );
-  }
-  return params.map((p, j) => {
-    if (p.shape.join() !== updates[j].shape.join()) {
-      throw new TypeError(
-        `Cannot apply the updates: updates[${j}] must have shape [${p.shape}] like params[${j}], current shape is [${
-          updates[j].shape
-        }]`,
-      );
-    }
-    return tf.add(p, updates[j]);
-  });
+  return addUpdates(params, updates);
 }

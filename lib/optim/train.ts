@@ -1,7 +1,8 @@
 import { ready, tf } from "../backend/mod.ts";
 import type { ProgressCallback, Row, RowCallback, Scalar } from "../_types.ts";
 import { startLoop } from "../_loop.ts";
-import { Rng, sampleWithoutReplacement, type Seed } from "../random/mod.ts";
+import { Rng, type Seed } from "../random/mod.ts";
+import { sampleIndices } from "../random/_internal.ts";
 import { cloneParams, type Objective, type ObjectivePoint, type Params } from "../nn/mod.ts";
 import { evaluateAccuracy, evaluateLoss } from "../landscape/mod.ts";
 import {
@@ -591,7 +592,7 @@ function batchGradient(
 
 /** Draws minibatch indices. */
 function sampler(kind: Sampling, n: number, b: number, rng: Rng): () => Int32Array {
-  if (kind === "without-replacement") return () => sampleWithoutReplacement(rng, n, b);
+  if (kind === "without-replacement") return () => sampleIndices(rng, n, b);
   if (kind === "with-replacement") {
     return () => Int32Array.from({ length: b }, () => rng.integer(n));
   }
@@ -601,7 +602,7 @@ function sampler(kind: Sampling, n: number, b: number, rng: Rng): () => Int32Arr
     const out = new Int32Array(b);
     for (let i = 0; i < b; i++) {
       if (pos >= order.length) {
-        order = sampleWithoutReplacement(rng, n, n);
+        order = sampleIndices(rng, n, n);
         pos = 0;
       }
       out[i] = order[pos++];

@@ -1,5 +1,6 @@
 import type { Rng } from "./rng.ts";
 import { checkCall } from "../_checks.ts";
+import { sampleIndices } from "./_sample_indices.ts";
 
 /**
  * A uniformly random permutation of 0..n−1 (Fisher–Yates).
@@ -64,15 +65,5 @@ export function sampleWithoutReplacement(rng: Rng, n: number, k: number): Int32A
       `Cannot sample without replacement: k must be an integer in [0, n = ${n}], current value is ${k}`,
     );
   }
-  // A sparse swap map keeps this O(k) in time and memory even for huge n.
-  const swapped = new Map<number, number>();
-  const out = new Int32Array(k);
-  for (let i = 0; i < k; i++) {
-    const j = i + rng.integer(n - i);
-    const vj = swapped.get(j) ?? j;
-    const vi = swapped.get(i) ?? i;
-    out[i] = vj;
-    swapped.set(j, vi);
-  }
-  return out;
+  return sampleIndices(rng, n, k);
 }
