@@ -4,7 +4,7 @@ import { checkDensity, gibbs, kl, negEntropy } from "./_density_ops.ts";
 import { checkCall } from "../_checks.ts";
 
 /*
- * The Nikaidô–Isoda error with entropy, in closed form (PAPERS.md §7).
+ * The Nikaidô–Isoda error with entropy, in closed form (docs/papers.md, notebooks 07–08).
  *
  * Energy (T = 1/β; U_X, U_Y the domains' confining potentials, zero on torus and sphere;
  * H(p) = ∫p log p, the negative entropy relative to the domain's reference measure):

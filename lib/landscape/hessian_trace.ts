@@ -54,7 +54,7 @@ export interface HessianTraceResult {
 /**
  * The trace of the loss Hessian, tr ∇²L(θ) = Σᵢ λᵢ, by Hutch++ or Hutchinson's estimator
  * E[zᵀHz] on exact Hessian-vector products. At an interpolating minimum of the square loss it is
- * the flatness measure of the input-smoothness bound (PAPERS.md §2).
+ * the flatness measure of the input-smoothness bound (docs/papers.md, notebook 02).
  *
  * @see Meyer, Musco, Musco, Woodruff, "Hutch++: optimal stochastic trace estimation", arXiv:2010.09649.
  *

@@ -3,7 +3,7 @@
  * bounds the sharpness a = λ_max(H) and the batch size B bounds the non-uniformity
  * s = λ_max(Σ)^{1/2}, Σ = (1/n)Σ_i H_i² − H², of the minima SGD can stay in. Pure float64 math.
  *
- * Derivation of the exact 1-D factor (PAPERS.md section 1, [derived]). Near the minimum,
+ * Derivation of the exact 1-D factor (docs/papers.md, notebook 01; derived). Near the minimum,
  * f_i(x) = ½h_i x², a = mean h_i, s² = (1/n)Σ h_i² − a². One SGD step with a batch S of size B,
  * drawn uniformly without replacement and independently of x_t, is x_{t+1} = (1 − ηg)x_t with
  * g = (1/B)Σ_{i∈S} h_i. Hence E x_{t+1}² = E[(1 − ηg)²]·E x_t², and

@@ -6,7 +6,7 @@ import type { Loss } from "./types.ts";
  * The square loss ℓ(f, y) = ½‖f − y‖², summed over outputs (integer labels become one-hot).
  *
  * The ½ and the sum make the Hessian at an interpolating minimum the Gauss–Newton matrix
- * H = (1/n) Σᵢ JᵢᵀJᵢ exactly, the convention of Wu, Ma, E (2018) and of PAPERS.md §2 (so
+ * H = (1/n) Σᵢ JᵢᵀJᵢ exactly, the convention of Wu, Ma, E (2018) and of docs/papers.md, notebook 02 (so
  * PyTorch's `MSELoss`, a mean over the k outputs without the ½, is this times 2/k).
  *
  * @see Wu, Ma, E, "How SGD selects the global minima in over-parameterized learning", NeurIPS 2018.
