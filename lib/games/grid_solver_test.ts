@@ -49,7 +49,7 @@ function independentResponses(
   return { p: bx.map((v) => v / nx), q: by.map((v) => v / ny) };
 }
 
-Deno.test("gridSolver: the notebook 07 game's equilibrium is the Gibbs pair of its potentials (closed form)", async () => {
+Deno.test("gridSolver: cos(x − y) + ½cos 2x − ½cos 2y has the Gibbs pair of its potentials as equilibrium (closed form)", async () => {
   // Both Gibbs measures of ±½cos 2θ are π-periodic, so their first Fourier modes vanish and the
   // coupling cos(x − y) averages to zero against them: p ∝ exp(−cos 2x/2T), q ∝ exp(−cos 2y/2T).
   const T = 0.2;

@@ -90,7 +90,7 @@ export interface MathjsGame extends Game {
  * @see {@link https://arxiv.org/abs/2202.10947} Ma and Ying, quasistatic dynamics for mean-field
  * zero-sum games (ICLR 2022).
  *
- * @example The game of notebook 07 (docs/papers.md) on the circle
+ * @example A game on the circle: cos(x − y) + ½cos 2x − ½cos 2y
  * ```ts
  * import { mathjsGame } from "minima";
  * import assert from "node:assert/strict";
