@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from "node:path";
-import { tf } from "../backend/mod.ts";
+import { currentBackend } from "../backend/mod.ts";
 import type { Row } from "../_types.ts";
 import { csvText } from "./csv.ts";
 import { gitRevision, REVISION_ENV } from "./git_revision.ts";
@@ -173,7 +173,7 @@ export interface StoredRecord {
   profile: string | null;
   /** The project's git revision, or null outside a repository. */
   revision: string | null;
-  /** The tfjs backend in use when the row was recorded, or null when none had started. */
+  /** The tfjs backend of the run (minima picks one if none had started), or null if none can. */
   backend: string | null;
   /** When the row was recorded (ISO 8601). */
   recorded_at: string;
@@ -315,8 +315,13 @@ function profileFromEnv(): string {
 }
 
 function backendName(): string | null {
-  // The backend in use, without starting one: a run that made no tensor has none.
-  return tf.getBackend() ?? null;
+  // The backend in use, or the one minima picks now when the run has made no tensor yet: a
+  // result says what it would have run on.
+  try {
+    return currentBackend().name;
+  } catch {
+    return null;
+  }
 }
 
 // JSON has no NaN or Infinity: they are stored as strings "NaN", "Infinity", "-Infinity".
