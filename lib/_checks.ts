@@ -209,6 +209,18 @@ export function checkCall(fn: string, args: ArrayLike<unknown>): void {
   const options = entry.options;
   if (options === undefined) return;
   const given = args[options.index];
+  // Options left out are the defaults; null, a number, a string or a list is no options object
+  // (null failed inside with "Cannot read properties of null", the others were ignored).
+  if (
+    given !== undefined &&
+    (given === null || typeof given !== "object" || Array.isArray(given))
+  ) {
+    throw new TypeError(
+      `Cannot call ${fn}: ${
+        entry.params[options.index] ?? "options"
+      } must be an object of options or left out, current value is ${show(given)}`,
+    );
+  }
   if (!isPlainObject(given)) return;
   for (const key of Object.keys(given)) {
     if (options.keys.includes(key)) continue;

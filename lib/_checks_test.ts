@@ -53,6 +53,24 @@ Deno.test("every function that takes options refuses an unknown key, naming it a
   assert.deepEqual(wrong, []);
 });
 
+Deno.test("every function that takes options refuses null, a number or a list in their place", async () => {
+  const wrong: string[] = [];
+  for (const [name, entry] of Object.entries(API).filter(([, e]) => e.options)) {
+    const { index } = entry.options!;
+    for (const [given, shown] of [[null, "null"], [5, "5"], [["a"], '["a"]']] as const) {
+      const args: unknown[] = Array(index).fill(undefined);
+      args.push(given);
+      const error = await failure(exports[name] as AnyFunction, args);
+      const want =
+        `Cannot call ${name}: options must be an object of options or left out, current value is ${shown}`;
+      if (!(error instanceof TypeError) || error.message !== want) {
+        wrong.push(`${name}(${shown}): ${error instanceof Error ? error.message : "no error"}`);
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
+});
+
 Deno.test("every function refuses a Promise where its type wants a value, asking for await", async () => {
   const wrong: string[] = [];
   for (const [name, entry] of Object.entries(API)) {
