@@ -90,16 +90,16 @@ Deno.test({
         ].join("\n"),
       },
       {
-        code: "const t0 = Date.now(); while (Date.now() - t0 < 30000) {} 'not interrupted'",
+        code: "const t0 = Date.now(); while (Date.now() - t0 < 90000) {} 'not interrupted'",
         interrupt_after: 2,
-        timeout: 45,
+        timeout: 120,
       },
       { code: "console.log(JSON.stringify([x + 1]))" },
       {
         code:
-          "await new Promise((r) => setTimeout(r, 10)); const t1 = Date.now(); while (Date.now() - t1 < 30000) {} 'not interrupted'",
+          "await new Promise((r) => setTimeout(r, 10)); const t1 = Date.now(); while (Date.now() - t1 < 90000) {} 'not interrupted'",
         interrupt_after: 2,
-        timeout: 45,
+        timeout: 120,
       },
       { code: "console.log(JSON.stringify([x + 2]))" },
     ]);
@@ -117,7 +117,7 @@ Deno.test({
     // train stopped at its next step with the rows it had, and the cell ended ok; the request
     // still held for the rest of the cell, so the second train returned at once.
     assert.equal(loop.status, "ok");
-    assert.ok(loop.after_interrupt! < 1.5, `train took ${loop.after_interrupt} s to stop`);
+    assert.ok(loop.after_interrupt! < 10, `train took ${loop.after_interrupt} s to stop`);
     const [interrupted, rows, restInterrupted, restRows] = printed(loop) as number[];
     assert.equal(interrupted, true);
     assert.ok(rows >= 2 && rows < 100_000, `partial results: ${rows} rows`);
@@ -125,13 +125,14 @@ Deno.test({
     assert.match(loop.outputs.join(""), /train interrupted after step \d+ of 1000000;/);
     // The next cell starts clean, with the variables of the interrupted one.
     assert.deepEqual(printed(after), [42, false, 3]);
-    // Synchronous code that is not a minima loop is terminated after the grace second.
+    // Synchronous code that is not a minima loop is terminated after the grace second (1–2.7 s
+    // on an idle machine; the bounds leave room for a loaded one, far below the 90 s loop).
     assert.equal(busy.status, "error");
-    assert.ok(busy.after_interrupt! < 4, `busy loop stopped ${busy.after_interrupt} s after`);
+    assert.ok(busy.after_interrupt! < 30, `busy loop stopped ${busy.after_interrupt} s after`);
     assert.deepEqual(printed(busyAfter), [43]);
     // After an await, the terminated cell's promise is collected and the cell ends too.
     assert.equal(awaited.status, "error");
-    assert.ok(awaited.after_interrupt! < 8, `stopped ${awaited.after_interrupt} s after`);
+    assert.ok(awaited.after_interrupt! < 30, `stopped ${awaited.after_interrupt} s after`);
     assert.deepEqual(printed(awaitedAfter), [44]);
   },
 });
