@@ -28,6 +28,7 @@
  */
 import { type Benchmark, type BenchRow, benchRow } from "./_harness.ts";
 import { medianWallAndCpu } from "./_cpu_time.ts";
+import { writeReferenceProblem } from "./_problem.ts";
 import { dirname, fromFileUrl, join } from "./_paths.ts";
 import { currentBackend, nativeBackendStatus, tf, useBackend } from "../lib/backend/mod.ts";
 import { crossEntropy, type Model, resnet20, smallCnn } from "../lib/nn/mod.ts";
@@ -83,19 +84,6 @@ function makeProblem(c: Case, seed: number): Problem {
   return { x, labels, params, v };
 }
 
-/** The problem as the reference reads it: x, labels, parameters, v (all float32). */
-async function writeProblem(path: string, p: Problem, withV: boolean): Promise<void> {
-  const parts = [p.x, Float32Array.from(p.labels), ...p.params.map((q) => q.values)];
-  if (withV) parts.push(p.v);
-  const all = new Float32Array(parts.reduce((s, a) => s + a.length, 0));
-  let off = 0;
-  for (const a of parts) {
-    all.set(a, off);
-    off += a.length;
-  }
-  await Deno.writeFile(path, new Uint8Array(all.buffer));
-}
-
 interface TorchResult {
   threads: number;
   torch: string;
@@ -114,7 +102,7 @@ async function runTorch(
       cases: await Promise.all(cases.map(async (c) => {
         const file = join(dir, `${c.id.replace(/[^a-z0-9]+/gi, "_")}.f32`);
         const p = problems.get(c.id)!;
-        await writeProblem(file, p, c.kind !== "step");
+        await writeReferenceProblem(file, p, c.kind !== "step");
         return { ...c, file, params: p.params.map((q) => ({ name: q.name, shape: q.shape })) };
       })),
     };

@@ -49,9 +49,9 @@ import { crossEntropy, mlp, type ObjectivePoint } from "../lib/nn/mod.ts";
 import { hessianOperator, sharpness } from "../lib/landscape/mod.ts";
 import type { VectorStore } from "../lib/linalg/mod.ts";
 import { sgd, train } from "../lib/optim/mod.ts";
-import { Rng } from "../lib/random/mod.ts";
 import { setMinimaWebGPUKernels } from "../lib/backend/_webgpu_matmul.ts";
 import type { Benchmark } from "./_harness.ts";
+import { makeMlpProblem, type ReferenceProblem, writeReferenceProblem } from "./_problem.ts";
 
 /** `deno task bench` does not run these (they have their own task): nothing to export there. */
 export const benchmarks: Benchmark[] = [];
@@ -199,54 +199,16 @@ function cases(software: boolean): Case[] {
   );
 }
 
+/** The MLP of a case: 784-w-w-10. */
+function mlpSizes(c: Case): number[] {
+  return [784, c.width, c.width, 10];
+}
+
 /** A seed from a case's id, so that a case's problem does not depend on which others run. */
 function seedOf(id: string): number {
   let h = 2000;
   for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) % 1_000_003;
   return h;
-}
-
-/** Weights (uniform ±1/√fan-in, as `mlp` initializes), inputs in [0, 1), labels, a vector v. */
-interface Problem {
-  sizes: number[];
-  x: Float32Array;
-  labels: Int32Array;
-  params: { shape: number[]; values: Float32Array }[];
-  v: Float32Array;
-}
-
-function makeProblem(c: Case, seed: number): Problem {
-  const sizes = [784, c.width, c.width, 10];
-  const rng = new Rng(seed);
-  const x = new Float32Array(c.n * sizes[0]);
-  for (let i = 0; i < x.length; i++) x[i] = rng.uniform();
-  const labels = new Int32Array(c.n);
-  for (let i = 0; i < c.n; i++) labels[i] = rng.integer(10);
-  const params = [];
-  let dim = 0;
-  for (let l = 0; l + 1 < sizes.length; l++) {
-    const bound = 1 / Math.sqrt(sizes[l]);
-    for (const shape of [[sizes[l], sizes[l + 1]], [sizes[l + 1]]]) {
-      const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-      for (let i = 0; i < values.length; i++) values[i] = bound * (2 * rng.uniform() - 1);
-      params.push({ shape, values });
-      dim += values.length;
-    }
-  }
-  const v = new Float32Array(dim);
-  for (let i = 0; i < dim; i++) v[i] = rng.normal();
-  return { sizes, x, labels, params, v };
-}
-
-async function writeProblem(path: string, p: Problem): Promise<void> {
-  const parts = [p.x, Float32Array.from(p.labels), ...p.params.map((q) => q.values), p.v];
-  const all = new Float32Array(parts.reduce((s, a) => s + a.length, 0));
-  let off = 0;
-  for (const a of parts) {
-    all.set(a, off);
-    off += a.length;
-  }
-  await Deno.writeFile(path, new Uint8Array(all.buffer));
 }
 
 interface Reference {
@@ -274,7 +236,7 @@ function referenceCases(list: Case[]): Case[] {
 
 async function runReference(
   list: Case[],
-  problems: Map<string, Problem>,
+  problems: Map<string, ReferenceProblem>,
   software: boolean,
 ): Promise<Reference> {
   if (flags["no-reference"]) return { available: false, why: "--no-reference", results: {} };
@@ -294,9 +256,9 @@ async function runReference(
           if (c.kind === "matmul") return { ...base, size: matmulSize(software) };
           if (c.kind === "transfer") return { ...base, size: c.size };
           const file = join(dir, `${c.id}.f32`);
-          const problem = problems.get(c.id) ?? makeProblem(c, seedOf(c.id));
-          await writeProblem(file, problem);
-          return { ...base, file, sizes: problem.sizes };
+          const problem = problems.get(c.id) ?? makeMlpProblem(mlpSizes(c), c.n, seedOf(c.id));
+          await writeReferenceProblem(file, problem, true);
+          return { ...base, file, sizes: mlpSizes(c) };
         }),
       ),
     };
@@ -341,14 +303,14 @@ interface Measured {
   check: number;
 }
 
-function dataset(p: Problem): Dataset {
+function dataset(p: ReferenceProblem): Dataset {
   return createDataset({ values: p.x, shape: [p.x.length / 784, 784] }, p.labels, {
     targets: "integer",
     numClasses: 10,
   });
 }
 
-function paramTensors(p: Problem): tf.Tensor[] {
+function paramTensors(p: ReferenceProblem): tf.Tensor[] {
   return p.params.map((q) => tf.tensor(q.values, q.shape));
 }
 
@@ -365,7 +327,11 @@ function median(xs: number[]): number {
 }
 
 /** Measures one case on the current backend; `timed` false: counters only (one repetition). */
-async function measure(c: Case, p: Problem | undefined, timed: boolean): Promise<Measured> {
+async function measure(
+  c: Case,
+  p: ReferenceProblem | undefined,
+  timed: boolean,
+): Promise<Measured> {
   if (c.kind === "matmul") {
     const size = c.size!;
     const a = tf.randomUniform([size, size], 0, 1, "float32", 1);
@@ -412,7 +378,7 @@ async function measure(c: Case, p: Problem | undefined, timed: boolean): Promise
   }
   const problem = p!;
   const data = dataset(problem);
-  const model = mlp(problem.sizes);
+  const model = mlp(mlpSizes(c));
   const params = paramTensors(problem);
   // Data and weights go to the device once, before anything is counted.
   const touched = tf.tidy(() => tf.sum(model.apply(params, data.x)));
@@ -610,10 +576,10 @@ async function main(): Promise<void> {
       console.log("# w = 4096 skipped on a software adapter (--widths 4096 measures its counters)");
     }
   }
-  const problems = new Map<string, Problem>();
+  const problems = new Map<string, ReferenceProblem>();
   list.forEach((c) => {
     if (c.kind !== "matmul" && c.kind !== "transfer") {
-      problems.set(c.id, makeProblem(c, seedOf(c.refId ?? c.id)));
+      problems.set(c.id, makeMlpProblem(mlpSizes(c), c.n, seedOf(c.refId ?? c.id)));
     }
   });
   const reference = software && !flags["reference-device"]

@@ -21,11 +21,11 @@
  *
  * @module
  */
+import { makeMlpProblem, type ReferenceProblem, writeReferenceProblem } from "./_problem.ts";
 import { type Benchmark, type BenchRow, benchRow, medianMs } from "./_harness.ts";
 import { dirname, fromFileUrl, join } from "./_paths.ts";
 import { currentBackend, nativeBackendStatus, ready, tf, useBackend } from "../lib/backend/mod.ts";
 import type { BackendName } from "../lib/backend/mod.ts";
-import { Rng } from "../lib/random/mod.ts";
 
 const script = join(dirname(fromFileUrl(import.meta.url)), "reference", "native.py");
 const LR = 0.1;
@@ -42,54 +42,6 @@ interface Case {
   warmup: number;
 }
 
-/** Weights (uniform ±1/√fan-in, as `mlp` initializes), inputs in [0, 1), labels, a vector v. */
-interface Problem {
-  x: Float32Array;
-  labels: Int32Array;
-  params: { shape: number[]; values: Float32Array }[];
-  v: Float32Array;
-}
-
-function makeProblem(sizes: number[], n: number, seed: number): Problem {
-  const rng = new Rng(seed);
-  const x = new Float32Array(n * sizes[0]);
-  for (let i = 0; i < x.length; i++) x[i] = rng.uniform();
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) labels[i] = rng.integer(sizes.at(-1)!);
-  const params = [];
-  let dim = 0;
-  for (let l = 0; l + 1 < sizes.length; l++) {
-    const bound = 1 / Math.sqrt(sizes[l]);
-    for (const shape of [[sizes[l], sizes[l + 1]], [sizes[l + 1]]]) {
-      const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-      for (let i = 0; i < values.length; i++) values[i] = bound * (2 * rng.uniform() - 1);
-      params.push({ shape, values });
-      dim += values.length;
-    }
-  }
-  const v = new Float32Array(dim);
-  for (let i = 0; i < dim; i++) v[i] = rng.normal();
-  return { x, labels, params, v };
-}
-
-/** Writes the problem as the reference reads it: x, labels, parameters, v (all float32). */
-async function writeProblem(path: string, p: Problem, withV: boolean): Promise<void> {
-  const parts: Float32Array[] = [
-    p.x,
-    Float32Array.from(p.labels),
-    ...p.params.map((q) => q.values),
-  ];
-  if (withV) parts.push(p.v);
-  const total = parts.reduce((s, a) => s + a.length, 0);
-  const all = new Float32Array(total);
-  let off = 0;
-  for (const a of parts) {
-    all.set(a, off);
-    off += a.length;
-  }
-  await Deno.writeFile(path, new Uint8Array(all.buffer));
-}
-
 interface TorchResult {
   threads: number;
   torch: string;
@@ -97,14 +49,14 @@ interface TorchResult {
 }
 
 /** Runs the PyTorch reference with `threads` threads (env and torch.set_num_threads). */
-async function runTorch(cases: Case[], problems: Map<string, Problem>, threads: number) {
+async function runTorch(cases: Case[], problems: Map<string, ReferenceProblem>, threads: number) {
   const dir = await Deno.makeTempDir({ prefix: "minima-native-bench-" });
   try {
     const config = {
       threads,
       cases: await Promise.all(cases.map(async (c) => {
         const file = join(dir, `${c.id.replace(/[^a-z0-9]+/gi, "_")}.f32`);
-        await writeProblem(file, problems.get(c.id)!, c.kind !== "step");
+        await writeReferenceProblem(file, problems.get(c.id)!, c.kind !== "step");
         return { ...c, file };
       })),
     };
@@ -151,7 +103,7 @@ function forward(params: tf.Tensor[], x: tf.Tensor): tf.Tensor2D {
 }
 
 /** Measures one case on the current backend; returns the median ms and a check value. */
-async function measure(c: Case, p: Problem): Promise<{ ms: number; check: number }> {
+async function measure(c: Case, p: ReferenceProblem): Promise<{ ms: number; check: number }> {
   const classes = c.sizes.at(-1)!;
   const x = tf.tensor2d(p.x, [c.n, c.sizes[0]]);
   const onehot = tf.oneHot(tf.tensor1d(p.labels, "int32"), classes).toFloat();
@@ -208,7 +160,10 @@ async function measure(c: Case, p: Problem): Promise<{ ms: number; check: number
 }
 
 /** The library's hessianOperator product and sharpness (cross-entropy), when they exist. */
-async function measureLibrary(c: Case, p: Problem): Promise<{ ms: number; check: number }> {
+async function measureLibrary(
+  c: Case,
+  p: ReferenceProblem,
+): Promise<{ ms: number; check: number }> {
   const { hessianOperator, sharpness } = await import("../lib/landscape/mod.ts");
   const { mlp, crossEntropy } = await import("../lib/nn/mod.ts");
   const { createDataset } = await import("../lib/data/mod.ts");
@@ -266,7 +221,7 @@ async function measureTrainLoop(
   const { mlp, crossEntropy } = await import("../lib/nn/mod.ts");
   const { createDataset } = await import("../lib/data/mod.ts");
   const { sgd, train } = await import("../lib/optim/mod.ts");
-  const p = makeProblem(sizes, samples, 77);
+  const p = makeMlpProblem(sizes, samples, 77);
   const classes = sizes.at(-1)!;
   const data = createDataset({ values: p.x, shape: [samples, sizes[0]] }, p.labels, {
     targets: "integer",
@@ -334,8 +289,8 @@ async function compare(
   cases: { c: Case; backends: BackendName[]; library?: boolean }[],
   threads: number,
 ): Promise<BenchRow[]> {
-  const problems = new Map<string, Problem>();
-  cases.forEach(({ c }, i) => problems.set(c.id, makeProblem(c.sizes, c.n, 1000 + i)));
+  const problems = new Map<string, ReferenceProblem>();
+  cases.forEach(({ c }, i) => problems.set(c.id, makeMlpProblem(c.sizes, c.n, 1000 + i)));
   const torch = await runTorch(cases.map((x) => x.c), problems, threads);
   const previous = (await ready()).name; // ready() probes the adapter that skipReason reads
   const rows: BenchRow[] = [];
