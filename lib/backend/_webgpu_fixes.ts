@@ -16,19 +16,9 @@
  *
  * @module
  */
-import { tf } from "./_tfjs.ts";
+import { type Info, overrideWebGPUKernel } from "./_webgpu_kernel.ts";
 
-interface Info {
-  dataId: object;
-  shape: number[];
-  dtype: tf.DataType;
-}
-
-type KernelFunc = (args: {
-  inputs: unknown;
-  backend: unknown;
-  attrs?: unknown;
-}) => Info;
+type KernelFunc = (args: { inputs: unknown; backend: unknown; attrs?: unknown }) => Info;
 
 /** The most inputs tfjs's AddN shader sums correctly. */
 export const ADD_N_GROUP = 7;
@@ -37,16 +27,8 @@ export const ADD_N_GROUP = 7;
 const TRANSPOSE_TILE = 16;
 const MAX_WORKGROUPS_PER_DIMENSION = 65535;
 
-function override(kernelName: string, wrap: (original: KernelFunc) => KernelFunc): void {
-  const config = tf.getKernel(kernelName, "webgpu");
-  if (config === undefined) return;
-  const original = config.kernelFunc as unknown as KernelFunc;
-  tf.unregisterKernel(kernelName, "webgpu");
-  tf.registerKernel({ ...config, kernelFunc: wrap(original) as unknown as tf.KernelFunc });
-}
-
 function install(): void {
-  override("AddN", (original) => (args) => {
+  overrideWebGPUKernel<KernelFunc>("AddN", (original) => (args) => {
     const tensors = args.inputs as Info[];
     if (tensors.length <= ADD_N_GROUP) return original(args);
     const backend = args.backend as { disposeData(id: object): void };
@@ -61,7 +43,7 @@ function install(): void {
     }
     return sum;
   });
-  override("Transpose", (original) => (args) => {
+  overrideWebGPUKernel<KernelFunc>("Transpose", (original) => (args) => {
     const { x } = args.inputs as { x: Info };
     const { perm } = args.attrs as { perm: number[] };
     const tooWide = x.shape.length === 2 && perm[0] === 1 && perm[1] === 0 &&

@@ -19,23 +19,12 @@
  *
  * @module
  */
-import { tf } from "./_tfjs.ts";
-
-/** A TensorInfo as kernels see it. */
-interface Info {
-  dataId: object;
-  shape: number[];
-  dtype: string;
-}
-
-interface WebGPUBackendLike {
-  runWebGPUProgram(
-    program: object,
-    inputs: Info[],
-    dtype: string,
-    uniforms?: { type: string; data: number[] }[],
-  ): Info;
-}
+import {
+  floatBuffer,
+  type Info,
+  overrideWebGPUKernel,
+  type WebGPUBackendLike,
+} from "./_webgpu_kernel.ts";
 
 /** Activations the fused kernel applies (tfjs's names). */
 const ACTIVATIONS: Record<string, string> = {
@@ -345,17 +334,6 @@ function isSoftware(backend: WebGPUBackendLike): boolean {
   return known;
 }
 
-/**
- * Whether a tensor is float32 and so is its GPU buffer. tfjs casts int32 to float32 without
- * converting the data (the buffer stays int32, read through converting getters); minima's shaders
- * read their buffers as f32, so such an input goes to tfjs's kernel.
- */
-export function floatBuffer(backend: unknown, x: Info): boolean {
-  const map = (backend as { tensorMap?: { get(id: object): { dtype: string } | undefined } })
-    .tensorMap;
-  return x.dtype === "float32" && (map?.get(x.dataId)?.dtype ?? x.dtype) === "float32";
-}
-
 function product(xs: number[]): number {
   return xs.reduce((a, b) => a * b, 1);
 }
@@ -422,23 +400,15 @@ function run(
   return { dataId: out.dataId, shape: outShape, dtype: out.dtype };
 }
 
-function override(kernelName: string, wrap: (original: KernelFunc) => KernelFunc): void {
-  const config = tf.getKernel(kernelName, "webgpu");
-  if (config === undefined) return;
-  const original = config.kernelFunc as unknown as KernelFunc;
-  tf.unregisterKernel(kernelName, "webgpu");
-  tf.registerKernel({ ...config, kernelFunc: wrap(original) as unknown as tf.KernelFunc });
-}
-
 function install(): void {
   try {
     if (Deno.env.get("MINIMA_WEBGPU_KERNELS") === "tfjs") enabled = false;
   } catch { /* no --allow-env: minima's kernels stay on */ }
-  override("BatchMatMul", (original) => (args) => {
+  overrideWebGPUKernel<KernelFunc>("BatchMatMul", (original) => (args) => {
     const { a, b } = args.inputs as { a: Info; b: Info };
     return run(args.backend as WebGPUBackendLike, a, b, undefined, args.attrs) ?? original(args);
   });
-  override("_FusedMatMul", (original) => (args) => {
+  overrideWebGPUKernel<KernelFunc>("_FusedMatMul", (original) => (args) => {
     const { a, b, bias, preluActivationWeights } = args.inputs;
     if (preluActivationWeights) return original(args);
     const attrs = args.attrs as { leakyreluAlpha?: number };

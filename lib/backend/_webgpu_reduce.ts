@@ -9,22 +9,13 @@
  * @module
  */
 import { tf } from "./_tfjs.ts";
-import { floatBuffer, minimaKernelsEnabled } from "./_webgpu_matmul.ts";
-
-interface Info {
-  dataId: object;
-  shape: number[];
-  dtype: string;
-}
-
-interface WebGPUBackendLike {
-  runWebGPUProgram(
-    program: object,
-    inputs: Info[],
-    dtype: string,
-    uniforms?: { type: string; data: number[] }[],
-  ): Info;
-}
+import { minimaKernelsEnabled } from "./_webgpu_matmul.ts";
+import {
+  floatBuffer,
+  type Info,
+  overrideWebGPUKernel,
+  type WebGPUBackendLike,
+} from "./_webgpu_kernel.ts";
 
 /** Columns a workgroup sums, and the row lanes that share each column. */
 const COLS = 64;
@@ -76,15 +67,12 @@ class ColumnSumProgram {
 export let minimaColumnSumRuns = 0;
 
 function install(): void {
-  const config = tf.getKernel("Sum", "webgpu");
-  if (config === undefined) return;
   type KernelFunc = (args: {
     inputs: { x: Info };
     backend: unknown;
     attrs: { axis: number | number[]; keepDims: boolean };
   }) => Info;
-  const original = config.kernelFunc as unknown as KernelFunc;
-  const kernelFunc: KernelFunc = (args) => {
+  overrideWebGPUKernel<KernelFunc>("Sum", (original) => (args) => {
     const { x } = args.inputs;
     if (!minimaKernelsEnabled() || !floatBuffer(args.backend, x)) return original(args);
     const rank = x.shape.length;
@@ -105,9 +93,7 @@ function install(): void {
     );
     const shape = args.attrs.keepDims ? [...new Array(p).fill(1), ...outer] : outer;
     return { dataId: out.dataId, shape, dtype: out.dtype };
-  };
-  tf.unregisterKernel("Sum", "webgpu");
-  tf.registerKernel({ ...config, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  });
 }
 
 install();
