@@ -36,6 +36,13 @@ const ACTIVATIONS: Record<string, string> = {
   leakyrelu: "select(uniforms.alpha * v, v, v >= 0.0)",
 };
 
+/**
+ * The uniforms both matmul shaders declare, in the order `run` passes them (the thin kernel
+ * ignores tileK), so that one uniform list serves either program.
+ */
+const MATMUL_UNIFORMS =
+  "M : i32, N : i32, K : i32, batchA : i32, batchB : i32, alpha : f32, tileK : i32,";
+
 /** A tile: T × T outputs per workgroup of W × W threads, staged TK deep. */
 export interface Tile {
   t: number;
@@ -111,7 +118,7 @@ class MatMulProgram {
   dispatch: [number, number, number];
   variableNames: string[];
   workgroupSize: [number, number, number];
-  uniforms = "M : i32, N : i32, K : i32, batchA : i32, batchB : i32, alpha : f32, tileK : i32,";
+  uniforms = MATMUL_UNIFORMS;
   private config: MatMulConfig;
 
   constructor(batch: number, m: number, n: number, config: MatMulConfig) {
@@ -232,7 +239,7 @@ class ThinMatMulProgram {
   dispatch: [number, number, number];
   variableNames: string[];
   workgroupSize: [number, number, number] = [THIN_WORKGROUP, 1, 1];
-  uniforms = "M : i32, N : i32, K : i32, batchA : i32, batchB : i32, alpha : f32, tileK : i32,";
+  uniforms = MATMUL_UNIFORMS;
   private config: MatMulConfig;
 
   constructor(batch: number, m: number, n: number, config: MatMulConfig) {
